@@ -1,0 +1,60 @@
+"""dragonn_tutorial: the helper package behind the DragoNN-style workbook.
+
+Modules (one concept each): ``sequences``, ``motifs``, ``simulations``,
+``metrics``, ``plotting``, ``widgets`` (numpy/matplotlib only), and
+``device``, ``models``, ``training``, ``interpret`` (TensorFlow, imported
+only when they are used). ``import dragonn_tutorial`` never imports
+TensorFlow, so it is instant.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import random
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {
+    "sequences", "motifs", "simulations", "metrics", "plotting", "widgets",
+    "device", "models", "training", "interpret", "workshop",
+}
+
+__all__ = sorted(_SUBMODULES) + ["set_seed", "__version__"]
+
+
+def __getattr__(name):
+    # Submodules load on first use: dragonn_tutorial.models imports TensorFlow only then.
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'dragonn_tutorial' has no attribute {name!r}")
+
+
+def set_seed(seed: int = 0) -> None:
+    """Make a notebook's re-runs give the same numbers on the same machine.
+
+    Seeds Python's ``random``, NumPy's legacy global generator, and, when
+    TensorFlow is installed, Keras and TensorFlow, and turns on TensorFlow's
+    op determinism. Library functions still take their own ``random_state``;
+    this is for the notebook's own cells and for Keras weight initialisation.
+
+    Parameters
+    ----------
+    seed : int, default 0
+    """
+    from ._validation import check_int
+
+    seed = check_int(seed, "seed", 0, 2 ** 32 - 1)
+    random.seed(seed)
+    import numpy as np
+
+    np.random.seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    try:
+        import tensorflow as tf
+        import keras
+    except ImportError:  # pragma: no cover - TF is a dependency, but stay usable without it
+        return
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()

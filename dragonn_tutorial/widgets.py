@@ -1,0 +1,196 @@
+"""Interactive panels for the notebooks (ipywidgets 8).
+
+Each panel is a small ``VBox`` with a CSS class (``dragonn-<name>``) so the
+browser test can find it, draws into an ``Output`` widget, and shows bad
+input as a message inside the panel instead of a traceback. Every notebook
+puts a static figure of the default settings beside each panel for readers
+without a kernel.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from . import plotting
+from .sequences import one_hot_encode, reverse_complement
+
+
+def _figure(output, draw, figsize):
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    with output:
+        output.clear_output(wait=True)
+        fig = draw(figsize)
+        display(fig)
+        plt.close(fig)
+
+
+def draw_one_hot_panel(sequence: str, figsize=(8, 2.6)):
+    """Figure: the one-hot matrices of a sequence and of its reverse complement."""
+    import matplotlib.pyplot as plt
+
+    X = one_hot_encode(sequence)
+    fig, axes = plt.subplots(2, 1, figsize=figsize, sharex=True)
+    plotting.plot_one_hot(X[0], ax=axes[0], title=f"5'-{sequence.upper()}-3'")
+    plotting.plot_one_hot(reverse_complement(X)[0], ax=axes[1],
+                          title=f"reverse complement 5'-{reverse_complement(sequence.upper())}-3'")
+    fig.tight_layout()
+    return fig
+
+
+def sequence_explorer(sequence: str = "GGATAACGATAT", max_length: int = 60):
+    """Type DNA and see its one-hot matrix and reverse complement update.
+
+    Returns an ipywidgets ``VBox`` (class ``dragonn-sequence-explorer``).
+    """
+    import ipywidgets as w
+
+    text = w.Text(value=sequence, description="DNA:", continuous_update=True,
+                  layout=w.Layout(width="95%"))
+    text.add_class("dragonn-sequence-input")
+    message = w.HTML()
+    message.add_class("dragonn-sequence-message")
+    output = w.Output()
+
+    def update(change=None):
+        seq = text.value.strip()
+        if not seq:
+            message.value = "<span style='color:#a00'>Type a DNA sequence (A, C, G, T, N).</span>"
+            return
+        if len(seq) > max_length:
+            message.value = (f"<span style='color:#a00'>Keep it to {max_length} bases for the picture "
+                             f"(received {len(seq)}).</span>")
+            return
+        try:
+            X = one_hot_encode(seq)
+        except ValueError as exc:
+            message.value = f"<span style='color:#a00'>{html.escape(str(exc))}</span>"
+            return
+        gc = X[0, :, 1:3].sum() / max(X.sum(), 1)
+        message.value = (f"<code>{len(seq)} bp, GC {gc:.0%}; reverse complement: "
+                         f"{html.escape(reverse_complement(seq.upper()))}</code>")
+        _figure(output, lambda fs: draw_one_hot_panel(seq, (max(6, 0.25 * len(seq) + 1.5), 2.6)), None)
+
+    text.observe(update, names="value")
+    update()
+    box = w.VBox([text, message, output])
+    box.add_class("dragonn-sequence-explorer")
+    return box
+
+
+# ----------------------------------------------------------------- simulation explorer
+
+def simulation_summary(data) -> dict:
+    """Numbers worth knowing about a simulated Dataset (class balance, sites, GC)."""
+    from .sequences import gc_content
+
+    per_seq = np.bincount(data.sites.sequence, minlength=len(data)) if len(data) else np.zeros(0)
+    return {
+        "sequences": len(data),
+        "positives (task 0)": int(data.y[:, 0].sum()),
+        "sites per sequence": float(per_seq.mean()) if len(per_seq) else 0.0,
+        "mean GC": float(np.nanmean(gc_content(data.X))),
+        "fraction of bases in sites": float(data.truth_mask().mean()),
+    }
+
+
+def draw_simulation_examples(data, n_examples: int = 4, figsize=(9, 4.5)):
+    """Figure: a few sequences of a Dataset (positives first) with their sites."""
+    import matplotlib.pyplot as plt
+
+    pos = np.nonzero(data.y[:, 0] > 0)[0][: (n_examples + 1) // 2]
+    neg = np.nonzero(data.y[:, 0] == 0)[0][: n_examples // 2]
+    rows = list(pos) + list(neg)
+    fig, axes = plt.subplots(len(rows), 1, figsize=figsize, sharex=True, squeeze=False)
+    for ax, i in zip(axes[:, 0], rows):
+        label = ", ".join(f"{t}={int(v)}" for t, v in zip(data.task_names, data.y[i]))
+        plotting.plot_sequence_sites(data.sites, data.seq_length, sequence=int(i), ax=ax)
+        ax.set_title(f"sequence {i} ({label})", fontsize=9, loc="left")
+        ax.set_xlabel("")
+    axes[-1, 0].set_xlabel("position (bp)")
+    fig.tight_layout()
+    return fig
+
+
+_SIM_CONTROLS = {
+    "simulate_single_motif_detection": ["seq_length", "GC_fraction"],
+    "simulate_motif_counting": ["seq_length", "GC_fraction", "pos_counts", "neg_counts"],
+    "simulate_motif_density_localization": ["seq_length", "GC_fraction", "center_size", "motif_counts"],
+    "simulate_multi_motif_embedding": ["seq_length", "GC_fraction", "num_motifs"],
+    "simulate_differential_accessibility": ["seq_length", "GC_fraction", "num_motifs"],
+    "simulate_heterodimer_grammar": ["seq_length", "GC_fraction", "spacing"],
+}
+
+
+def simulation_explorer(name: str = "simulate_heterodimer_grammar", n: int = 200, random_state: int = 0):
+    """Choose a simulation, move its sliders, see example sequences and statistics.
+
+    ``n`` sequences are simulated per change (fast: a few milliseconds).
+    Returns an ipywidgets ``VBox`` (class ``dragonn-simulation-explorer``).
+    """
+    import ipywidgets as w
+
+    from .simulations import SIMULATIONS, simulate
+
+    style = {"description_width": "110px"}
+    sim = w.Dropdown(options=list(SIMULATIONS), value=name, description="simulation", style=style,
+                     layout=w.Layout(width="420px"))
+    sliders = {
+        "seq_length": w.IntSlider(value=500, min=100, max=1000, step=50, description="seq_length", style=style),
+        "GC_fraction": w.FloatSlider(value=0.4, min=0.0, max=1.0, step=0.05, description="GC_fraction", style=style),
+        "spacing": w.IntRangeSlider(value=(2, 5), min=0, max=30, description="spacing", style=style),
+        "pos_counts": w.IntRangeSlider(value=(5, 10), min=0, max=15, description="pos_counts", style=style),
+        "neg_counts": w.IntRangeSlider(value=(1, 2), min=0, max=15, description="neg_counts", style=style),
+        "center_size": w.IntSlider(value=150, min=20, max=500, step=10, description="center_size", style=style),
+        "motif_counts": w.IntRangeSlider(value=(2, 4), min=0, max=8, description="motif_counts", style=style),
+        "num_motifs": w.IntRangeSlider(value=(0, 3), min=0, max=3, description="num_motifs", style=style),
+    }
+    message = w.HTML()
+    message.add_class("dragonn-simulation-message")
+    output = w.Output()
+    controls = w.VBox()
+
+    def params():
+        kind, p = sim.value, {}
+        s = sliders
+        p["seq_length"], p["GC_fraction"] = s["seq_length"].value, s["GC_fraction"].value
+        if kind == "simulate_heterodimer_grammar":
+            p["min_spacing"], p["max_spacing"] = s["spacing"].value
+        if kind == "simulate_motif_counting":
+            p["pos_counts"], p["neg_counts"] = s["pos_counts"].value, s["neg_counts"].value
+        if kind == "simulate_motif_density_localization":
+            p["center_size"] = s["center_size"].value
+            p["min_motif_counts"], p["max_motif_counts"] = s["motif_counts"].value
+        if kind in ("simulate_multi_motif_embedding", "simulate_differential_accessibility"):
+            lo, hi = s["num_motifs"].value
+            if kind == "simulate_differential_accessibility":
+                lo, hi = min(lo, 1), min(hi, 1)
+            p["min_num_motifs"], p["max_num_motifs"] = lo, hi
+        if kind == "simulate_multi_motif_embedding":
+            p["num_seqs"] = n
+        else:
+            p["num_pos"], p["num_neg"] = n // 2, n - n // 2
+        return p
+
+    def update(change=None):
+        controls.children = [sliders[k] for k in _SIM_CONTROLS[sim.value]]
+        try:
+            data = simulate(sim.value, random_state=random_state, **params())
+        except (ValueError, KeyError) as exc:
+            message.value = f"<span style='color:#a00'>{html.escape(str(exc))}</span>"
+            output.clear_output()
+            return
+        stats = simulation_summary(data)
+        rows = "".join(f"<tr><td>{k}</td><td style='text-align:right'>{v:.3g}</td></tr>" for k, v in stats.items())
+        message.value = f"<table class='dragonn-simulation-stats'>{rows}</table>"
+        _figure(output, lambda fs: draw_simulation_examples(data), None)
+
+    sim.observe(update, names="value")
+    for s in sliders.values():
+        s.observe(update, names="value")
+    update()
+    box = w.VBox([sim, controls, message, output])
+    box.add_class("dragonn-simulation-explorer")
+    return box

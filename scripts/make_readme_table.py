@@ -1,0 +1,78 @@
+"""Generate the README's notebook table and the notebooks' shared setup cell
+from one repository constant.
+
+    python scripts/make_readme_table.py          # rewrite README.md between the markers
+    python scripts/make_readme_table.py --check  # exit 1 if README.md is out of date
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The one place the repository's address lives. Change it when the project moves.
+REPOSITORY = "dragonn-tutorial/dragonn_tutorial"
+BRANCH = "main"
+REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
+
+ROOT = Path(__file__).resolve().parents[1]
+
+NOTEBOOKS = [
+    ("00_getting_started", "Getting started", "Jupyter, Colab and Binder; the device check; DNA as one-hot", "< 1 min"),
+    ("01_pssm_scoring", "From PWM to convolution", "PWM, information content, PSSM; scanning is a convolution; PSSM and k-mer baselines; auROC vs auPRC", "~1 min"),
+    ("02_simulations", "Simulated regulatory DNA", "the six motif grammars, their parameters, ground-truth sites, splits", "< 1 min"),
+    ("03_shallow_cnn", "A shallow CNN", "a conv layer as learned PSSMs; training, early stopping, learning curves, metrics; filters and activations", "~3 min"),
+    ("04_deep_cnn", "Going deeper", "deep CNNs on the heterodimer grammar; regularisation; shallow vs deep", "~3 min"),
+    ("05_interpretation", "Interpretation", "ISM, gradient x input, DeepLIFT and references, scored against the true sites", "~3 min"),
+]
+
+START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
+
+SETUP_CELL = f'''# Setup: on Google Colab this installs the workbook's package; elsewhere it does nothing.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "dragonn_tutorial @ git+{REPOSITORY_URL}@{BRANCH}"], check=True)
+    from google.colab import output
+    output.enable_custom_widget_manager()'''
+
+
+def existing_notebooks():
+    return [nb for nb in NOTEBOOKS if (ROOT / "notebooks" / f"{nb[0]}.ipynb").exists()]
+
+
+def table() -> str:
+    rows = ["| # | notebook | what it teaches | CPU time | launch |", "|---|---|---|---|---|"]
+    for stem, title, teaches, time in existing_notebooks():
+        path = f"notebooks/{stem}.ipynb"
+        binder = (f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/{path}")
+        colab = f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{path}"
+        launch = (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder}) "
+                  f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})")
+        rows.append(f"| {stem[:2]} | [{title}]({path}) | {teaches} | {time} | {launch} |")
+    return "\n".join(rows)
+
+
+def render(readme: str) -> str:
+    if START not in readme or END not in readme:
+        raise SystemExit(f"README.md lacks the markers {START} / {END}")
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{table()}\n{END}{tail}"
+
+
+def main(argv):
+    path = ROOT / "README.md"
+    current = path.read_text()
+    new = render(current)
+    if "--check" in argv:
+        if new != current:
+            print("README.md's notebook table is out of date: run `make readme`.")
+            return 1
+        return 0
+    path.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
