@@ -261,7 +261,7 @@ def _floats(text, path, lineno, expected=None):
 
 
 def _make(name, rows, path, lineno, pseudocount, source="", n_sites=None):
-    if not rows:
+    if len(rows) == 0:
         raise ValueError(f"{path}: line {lineno}: motif {name!r} has no matrix rows")
     m = np.asarray(rows, dtype=float) + pseudocount
     if (m < 0).any():

@@ -373,7 +373,7 @@ def simulate_multi_motif_embedding(motif_names=("CTCF_known1", "ZNF143_known2", 
 
 def simulate_differential_accessibility(pos_motif_names=("CTCF_known1",),
                                         neg_motif_names=("ZNF143_known2",), seq_length=500,
-                                        min_num_motifs=0, max_num_motifs=1, num_pos=10000,
+                                        min_num_motifs=1, max_num_motifs=1, num_pos=10000,
                                         num_neg=10000, GC_fraction=0.4, random_state=None) -> Dataset:
     """Positives hold a random subset of ``pos_motif_names``, negatives of
     ``neg_motif_names`` (subset size uniform in [min_num_motifs, max_num_motifs])."""
@@ -502,7 +502,7 @@ def simulation_info(name) -> str:
     """The docstring and the parameters (with defaults) of one simulation, as text."""
     fn = get_simulation_function(name)
     sig = inspect.signature(fn)
-    lines = [f"{fn.__name__}:", textwrap.indent(textwrap.dedent(fn.__doc__ or "").strip(), "  "),
+    lines = [f"{fn.__name__}:", textwrap.indent(inspect.getdoc(fn) or "", "  "),
              "  parameters:"]
     lines += [f"    {p.name} = {p.default!r}" for p in sig.parameters.values()]
     return "\n".join(lines)

@@ -1,0 +1,149 @@
+"""Open notebooks in JupyterLab in headless Chromium, run all cells, and use their widgets.
+
+Needs Debian's Chromium (`apt-get install chromium`); skipped, saying so, without it.
+Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found: install Debian's chromium "
+                       "(sudo apt-get install chromium) to run the browser test"),
+]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        shutil.copy(nb, root / nb.name)  # run copies: autosave never touches the committed notebooks
+    port, token = free_port(), uuid.uuid4().hex
+    # Render every cell (JupyterLab 4 otherwise leaves off-screen cells out of the page).
+    settings = root / ".settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / ".jupyter"),
+               JUPYTERLAB_SETTINGS_DIR=str(root / ".settings"),
+               MPLBACKEND="module://matplotlib_inline.backend_inline")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--LabApp.expose_app_in_browser=True"] + (["--allow-root"] if os.geteuid() == 0 else []),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail("JupyterLab exited during start-up")
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start within 60 s")
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_and_run_all(browser, lab, notebook: str, widget_class: str, timeout_ms: int = 180_000):
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")  # reset: no restored tabs
+    page.wait_for_selector(".jp-Notebook", timeout=120_000)
+    page.wait_for_function(
+        "(() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        f" if (!w || !w.context || !w.context.path.endsWith({notebook!r})) return false;"
+        " const k = w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
+        " return !!k && k.status === 'idle'; })()", timeout=120_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    try:
+        widget = page.wait_for_selector(f".{widget_class}", timeout=timeout_ms)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{notebook}-failure.png"))
+        raise
+    return page, widget
+
+
+def test_notebook_00_sequence_widget_renders_and_reacts(browser, lab):
+    page, widget = open_and_run_all(browser, lab, "00_getting_started.ipynb", "dragonn-sequence-explorer")
+    assert widget.is_visible()
+    assert "Error displaying widget" not in page.content()
+    message = page.locator(".dragonn-sequence-explorer .dragonn-sequence-message")
+    message.wait_for()
+    assert "ATATCGTTATCC" in message.inner_text()
+    box = page.locator(".dragonn-sequence-explorer .dragonn-sequence-input input")
+    box.fill("TTTTGGGGA")
+    page.wait_for_function(
+        "document.querySelector('.dragonn-sequence-explorer .dragonn-sequence-message').innerText.includes('TCCCCAAAA')",
+        timeout=30_000)
+    box.fill("GGXT")
+    page.wait_for_function(
+        "document.querySelector('.dragonn-sequence-explorer .dragonn-sequence-message').innerText.includes('invalid character')",
+        timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "notebook00_widget.png"))
+    page.close()
+
+
+def test_notebook_02_simulation_widget_renders_and_reacts(browser, lab):
+    if not (ROOT / "notebooks" / "02_simulations.ipynb").exists():
+        pytest.skip("notebook 02 not present")
+    page, widget = open_and_run_all(browser, lab, "02_simulations.ipynb", "dragonn-simulation-explorer")
+    assert "Error displaying widget" not in page.content()
+    stats = page.locator(".dragonn-simulation-explorer .dragonn-simulation-message")
+    stats.wait_for()
+    before = stats.inner_text()
+    assert "sites per sequence" in before
+    select = page.locator(".dragonn-simulation-explorer select").first
+    select.select_option("simulate_motif_counting")
+    page.wait_for_function(
+        f"document.querySelector('.dragonn-simulation-explorer .dragonn-simulation-message').innerText !== {before!r}",
+        timeout=30_000)
+    assert stats.inner_text() != before
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "notebook02_widget.png"))
+    page.close()

@@ -1,0 +1,72 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from dragonn_tutorial import motifs as M
+from dragonn_tutorial import plotting as P
+from dragonn_tutorial import simulations as sim
+from dragonn_tutorial import widgets as W
+
+
+@pytest.mark.parametrize("kind", ["information", "probability", "pssm"])
+def test_plot_logo_kinds_return_axes_with_letter_heights(kind):
+    fig, ax = plt.subplots()
+    out = P.plot_logo("SPI1_known4", kind=kind, ax=ax)
+    assert out is ax and ax.get_title() == "SPI1_known4"
+    heights = P.logo_matrix("SPI1_known4", kind)
+    assert heights.shape == (14, 4)
+    if kind == "information":
+        np.testing.assert_allclose(heights.sum(1), M.get_motif("SPI1_known4").information_content())
+        assert ax.get_ylim() == (0, 2)
+
+
+def test_plot_logo_weights_and_errors():
+    ax = P.plot_logo(np.random.default_rng(0).normal(size=(8, 4)), kind="weights")
+    assert ax.get_ylabel() == "weight"
+    with pytest.raises(ValueError, match=r"kind must be one of"):
+        P.plot_logo("SPI1_known4", kind="bits")
+    with pytest.raises(ValueError, match=r"transpose it"):
+        P.plot_logo(np.ones((4, 9)), kind="weights")
+
+
+def test_plot_one_hot_and_sites():
+    from dragonn_tutorial.sequences import one_hot_encode
+
+    ax = P.plot_one_hot(one_hot_encode("ACGTN")[0])
+    assert [t.get_text() for t in ax.get_xticklabels()] == list("ACGTN")
+    with pytest.raises(ValueError, match="draws one sequence"):
+        P.plot_one_hot(one_hot_encode(["AC", "GT"]))
+    d = sim.simulate_heterodimer_grammar(num_pos=2, num_neg=2, random_state=0)
+    fig, ax = plt.subplots()
+    out = P.plot_sequence_sites(d.sites, 500, sequence=1, ax=ax)
+    labels = sorted(t.get_text() for t in ax.texts)
+    assert out is ax and len(ax.patches) == 4  # two boxes, two strand arrows
+    assert labels[0].startswith("IRF_known20") and labels[1].startswith("SPI1_known4")
+    plt.figure()
+    ax2 = P.plot_sequence_sites(d.sites, 500, 0, track=M.scan(d.X[:1], "SPI1_known4")[0])
+    assert len(ax2.lines) == 2
+
+
+def test_sequence_explorer_updates_and_reports_bad_input():
+    box = W.sequence_explorer("ACGT")
+    text, message = box.children[0], box.children[1]
+    assert "reverse complement: ACGT" in message.value
+    text.value = "GGATAA"
+    assert "reverse complement: TTATCC" in message.value
+    text.value = "GGXTAA"
+    assert "invalid character" in message.value and "position 2" in message.value
+    assert "dragonn-sequence-explorer" in box._dom_classes
+
+
+def test_simulation_explorer_reacts_to_sliders_and_shows_errors():
+    box = W.simulation_explorer()
+    sim_dropdown, controls, message = box.children[:3]
+    assert "sites per sequence" in message.value
+    sim_dropdown.value = "simulate_motif_density_localization"
+    names = [c.description for c in controls.children]
+    assert "center_size" in names
+    center = controls.children[names.index("center_size")]
+    center.value = 20  # too small for 4 copies of a 10+ bp motif
+    assert "too short" in message.value
+    summary = W.simulation_summary(sim.simulate_single_motif_detection(num_pos=10, num_neg=10, random_state=0))
+    assert summary["positives (task 0)"] == 10 and summary["sites per sequence"] == 0.5
