@@ -190,7 +190,6 @@ def _place_blocks(rng, widths: np.ndarray, seq_of: np.ndarray, n: int, lo: np.nd
     seq_sorted = seq_of[order]
     counts = np.bincount(seq_sorted, minlength=n)
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    rank = np.arange(len(order)) - first[seq_sorted]
     for k in np.unique(counts[counts > 0]):
         seqs = np.nonzero(counts == k)[0]
         idx = first[seqs][:, None] + np.arange(k)              # (m, k) into `order`
@@ -212,7 +211,6 @@ def _place_blocks(rng, widths: np.ndarray, seq_of: np.ndarray, n: int, lo: np.nd
         gaps = draw - np.arange(k)
         before = np.cumsum(w, axis=1) - w
         starts[order[idx]] = lo[seqs][:, None] + gaps + before
-    del rank
     return starts
 
 
