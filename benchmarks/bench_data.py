@@ -1,4 +1,4 @@
-"""Speed of the numpy side: one-hot encoding, import time, simulations, shuffles, scanning.
+"""Speed of the numpy side: one-hot encoding, import time, simulations, shuffles, scanning, k-mers.
 
     python benchmarks/bench_data.py
 """
@@ -39,6 +39,8 @@ def main():
         ("dinucleotide_shuffle 1,000 x 500 bp x 20 shuffles",
          measure(lambda: sequences.dinucleotide_shuffle(X[:1000], 20, random_state=0), repeats=3), "<= 2"),
         ("scan 20,000 x 500 bp, 14-bp motif, both strands", measure(lambda: motifs.scan(X, width14)), "<= 0.3"),
+        ("kmer_counts 20,000 x 500 bp, k=6 (sparse)", measure(lambda: sequences.kmer_counts(X, 6)), "<= 1"),
+        ("tokens_from_one_hot 20,000 x 500 bp", measure(lambda: sequences.tokens_from_one_hot(X)), "-"),
     ]
     for name in simulations.get_available_simulations():
         kwargs = dict(WORKSHOP) if name == "simulate_heterodimer_grammar" else {}

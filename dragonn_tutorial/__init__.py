@@ -1,7 +1,7 @@
 """dragonn_tutorial: the helper package behind the DragoNN-style workbook.
 
 Modules (one concept each): ``sequences``, ``motifs``, ``simulations``,
-``metrics``, ``plotting``, ``widgets`` (numpy/matplotlib only), and
+``metrics``, ``baselines``, ``plotting``, ``widgets`` (numpy/scikit-learn/matplotlib), and
 ``device``, ``models``, ``training``, ``interpret`` (TensorFlow, imported
 only when they are used). ``import dragonn_tutorial`` never imports
 TensorFlow, so it is instant.
@@ -15,7 +15,7 @@ import random
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "sequences", "motifs", "simulations", "metrics", "plotting", "widgets",
+    "sequences", "motifs", "simulations", "metrics", "baselines", "plotting", "widgets",
     "device", "models", "training", "interpret", "workshop",
 }
 

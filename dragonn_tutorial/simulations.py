@@ -59,7 +59,9 @@ class Sites:
     def select(self, indices) -> "Sites":
         """The sites of the sequences ``indices`` (in that order), renumbered 0..len-1."""
         indices = np.asarray(indices)
-        new_index = np.full(int(self.sequence.max(initial=-1)) + 1, -1)
+        # Sized for both: sequences without any site (e.g. trailing negatives) can be selected too.
+        size = max(int(self.sequence.max(initial=-1)), int(indices.max(initial=-1))) + 1
+        new_index = np.full(size, -1)
         new_index[indices] = np.arange(len(indices))
         keep = (self.sequence < len(new_index))
         keep[keep] = new_index[self.sequence[keep]] >= 0

@@ -173,3 +173,19 @@ def test_registry_and_printing(capsys):
     assert "min_spacing = 2" in capsys.readouterr().out
     assert sim.get_simulation_function("simulate_motif_counting") is sim.simulate_motif_counting
     assert list(sim.simulation_table().columns)[:3] == ["simulation", "positive class", "negative class"]
+
+
+def test_sites_select_allows_sequences_without_sites_beyond_the_last_site():
+    # Regression: selecting a trailing negative (index past the last sequence that has a
+    # site) used to raise IndexError in get_simulation_data with a single-motif dataset.
+    from dragonn_tutorial.simulations import Sites
+
+    sites = Sites(np.array([0, 1]), np.array(["A", "B"], dtype=object), np.array([3, 5]),
+                  np.array([9, 11]), np.array([1, -1], dtype=np.int8))
+    picked = sites.select([3, 1, 2])
+    assert picked.sequence.tolist() == [1]
+    assert picked.motif.tolist() == ["B"] and picked.start.tolist() == [5]
+    data = sim.get_simulation_data(
+        "simulate_single_motif_detection", {"seq_length": 100, "num_pos": 50, "num_neg": 50},
+        test_set_size=20, validation_set_size=20, random_state=0)
+    assert len(data.y_train) + len(data.y_valid) + len(data.y_test) == 100
