@@ -11,18 +11,19 @@ import numpy as np
 
 
 def close_matches(name: str, options: Iterable[str], n: int = 5) -> list[str]:
-    """Up to ``n`` names from ``options`` that look like ``name`` (case-insensitive)."""
+    """Up to ``n`` names from ``options`` that look like ``name`` (case-insensitive):
+    names that start with it first ('CTCF' -> 'CTCF_known1'), then names that
+    contain it, then near-misses by spelling ('SPl1_known4' -> 'SPI1_known4')."""
     options = list(options)
-    lower = {o.lower(): o for o in options}
-    hits = difflib.get_close_matches(str(name).lower(), list(lower), n=n, cutoff=0.5)
-    found = [lower[h] for h in hits]
-    if len(found) < n:  # substring matches catch 'SPI1' -> 'SPI1_known4'
-        for o in options:
-            if str(name).lower() in o.lower() and o not in found:
-                found.append(o)
-            if len(found) >= n:
-                break
-    return found
+    key = str(name).lower()
+    found = [o for o in options if o.lower().startswith(key)]
+    found += [o for o in options if key in o.lower() and o not in found]
+    if len(found) < n:
+        lower = {o.lower(): o for o in options}
+        for hit in difflib.get_close_matches(key, list(lower), n=n, cutoff=0.5):
+            if lower[hit] not in found:
+                found.append(lower[hit])
+    return found[:n]
 
 
 def missing_name_error(kind: str, name, options: Iterable[str]) -> KeyError:

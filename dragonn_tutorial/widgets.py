@@ -194,3 +194,118 @@ def simulation_explorer(name: str = "simulate_heterodimer_grammar", n: int = 200
     box = w.VBox([sim, controls, message, output])
     box.add_class("dragonn-simulation-explorer")
     return box
+
+
+# ----------------------------------------------------------------- motif explorer
+
+def draw_motif_panel(name: str, gc_fraction: float = 0.5, figsize=(11, 2.3)):
+    """Figure: one motif as probabilities, information content and PSSM (at a GC fraction)."""
+    import matplotlib.pyplot as plt
+
+    from .motifs import get_motif
+
+    motif = get_motif(name)
+    fig, axes = plt.subplots(1, 3, figsize=figsize)
+    titles = {"probability": "probabilities (PPM)", "information": "information (bits)",
+              "pssm": f"PSSM, log2-odds vs GC {gc_fraction:.0%}"}
+    for ax, kind in zip(axes, titles):
+        plotting.plot_logo(motif, kind=kind, ax=ax, background=gc_fraction)
+        ax.set_title(titles[kind], fontsize=10)
+    fig.suptitle(f"{motif.name}: consensus {motif.consensus()}, "
+                 f"{motif.information_content().sum():.1f} bits", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def motif_explorer(name: str = "GATA_disc1", gc_fraction: float = 0.5):
+    """Pick a motif of the bundled collection (type to search) and a background
+    GC fraction; see its logo three ways. Returns a ``VBox`` (class
+    ``dragonn-motif-explorer``)."""
+    import ipywidgets as w
+
+    from .motifs import get_motif, list_motifs
+
+    style = {"description_width": "110px"}
+    picker = w.Combobox(value=name, options=list_motifs(), ensure_option=False, description="motif",
+                        placeholder="type to search, e.g. CTCF", style=style,
+                        layout=w.Layout(width="380px"))
+    picker.add_class("dragonn-motif-input")
+    gc = w.FloatSlider(value=gc_fraction, min=0.05, max=0.95, step=0.05, description="background GC",
+                       style=style, readout_format=".2f")
+    message = w.HTML()
+    message.add_class("dragonn-motif-message")
+    output = w.Output()
+
+    def update(change=None):
+        try:
+            motif = get_motif(picker.value.strip())
+        except KeyError as exc:
+            message.value = f"<span style='color:#a00'>{html.escape(str(exc).strip(chr(34)))}</span>"
+            return
+        pssm = motif.pssm(gc.value)
+        _figure(output, lambda fs: draw_motif_panel(motif.name, gc.value), None)  # figure first, then text
+        message.value = (f"<code>{motif.name}: width {motif.width}, best possible PSSM score "
+                         f"{pssm.max(axis=1).sum():.1f}, worst {pssm.min(axis=1).sum():.1f}</code>")
+
+    picker.observe(update, names="value")
+    gc.observe(update, names="value")
+    update()
+    box = w.VBox([w.HBox([picker, gc]), message, output])
+    box.add_class("dragonn-motif-explorer")
+    return box
+
+
+# ----------------------------------------------------------------- threshold explorer
+
+def draw_threshold_panel(y_true, y_score, threshold: float, figsize=(10, 3)):
+    """Figure: score histograms by class with the threshold, and the confusion matrix there."""
+    import matplotlib.pyplot as plt
+
+    from .metrics import plot_confusion_matrix
+
+    y = np.asarray(y_true).ravel().astype(bool)
+    s = np.asarray(y_score, dtype=float).ravel()
+    fig, axes = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.6, 1]})
+    bins = np.linspace(s.min(), s.max(), 50)
+    axes[0].hist(s[~y], bins=bins, alpha=0.6, label="negatives", color="#255C99")
+    axes[0].hist(s[y], bins=bins, alpha=0.6, label="positives", color="#D62839")
+    axes[0].axvline(threshold, color="black", lw=1.5, label=f"threshold {threshold:.2f}")
+    axes[0].set(xlabel="score", ylabel="sequences")
+    axes[0].legend(fontsize="small")
+    plot_confusion_matrix(y, s, threshold, ax=axes[1])
+    fig.tight_layout()
+    return fig
+
+
+def threshold_explorer(y_true, y_score, threshold: float | None = None):
+    """Slide a decision threshold over a classifier's scores; see the confusion
+    matrix, precision, recall and FDR change. Returns a ``VBox`` (class
+    ``dragonn-threshold-explorer``)."""
+    import ipywidgets as w
+
+    from .metrics import threshold_summary
+
+    threshold_summary(y_true, y_score, 0.0)  # validate once, with clear errors
+    s = np.asarray(y_score, dtype=float).ravel()
+    start = float(np.median(s)) if threshold is None else float(threshold)
+    lo, hi = min(float(s.min()), start), max(float(s.max()), start)
+    slider = w.FloatSlider(value=start, min=lo, max=hi, step=(hi - lo) / 200, description="threshold",
+                           readout_format=".2f", continuous_update=False, layout=w.Layout(width="500px"))
+    slider.add_class("dragonn-threshold-slider")
+    message = w.HTML()
+    message.add_class("dragonn-threshold-message")
+    output = w.Output()
+
+    def update(change=None):
+        m = threshold_summary(y_true, y_score, slider.value)
+        fmt = lambda v: "n/a" if np.isnan(v) else f"{100 * v:.1f}%"  # noqa: E731
+        message.value = (f"<code>called positive: {m['TP'] + m['FP']} &nbsp; precision {fmt(m['precision'])}"
+                         f" &nbsp; recall {fmt(m['recall'])} &nbsp; FDR {fmt(m['FDR'])}"
+                         f" &nbsp; balanced accuracy {fmt(m['balanced_accuracy'])}</code>")
+        _figure(output, lambda fs: draw_threshold_panel(y_true, y_score, slider.value), None)
+
+    slider.observe(update, names="value")
+    update()
+    box = w.VBox([slider, message, output])
+    box.add_class("dragonn-threshold-explorer")
+    return box

@@ -70,3 +70,36 @@ def test_simulation_explorer_reacts_to_sliders_and_shows_errors():
     assert "too short" in message.value
     summary = W.simulation_summary(sim.simulate_single_motif_detection(num_pos=10, num_neg=10, random_state=0))
     assert summary["positives (task 0)"] == 10 and summary["sites per sequence"] == 0.5
+
+
+def test_motif_explorer_updates_and_suggests_names():
+    box = W.motif_explorer("GATA_disc1", gc_fraction=0.5)
+    picker, gc = box.children[0].children
+    message = box.children[1]
+    best_at_half = float(message.value.split("best possible PSSM score ")[1].split(",")[0])
+    assert best_at_half == pytest.approx(M.get_motif("GATA_disc1").pssm(0.5).max(axis=1).sum(), abs=0.05)
+    gc.value = 0.8  # GC-rich background: the A/T-rich GATA site becomes more surprising
+    best_gc_rich = float(message.value.split("best possible PSSM score ")[1].split(",")[0])
+    assert best_gc_rich > best_at_half
+    picker.value = "CTCF"
+    assert "Close matches" in message.value and "CTCF_" in message.value
+    fig = W.draw_motif_panel("SPI1_known4", 0.4)
+    assert len(fig.axes) == 3 and "SPI1_known4" in fig._suptitle.get_text()
+
+
+def test_threshold_explorer_reports_the_counts_of_threshold_summary():
+    from dragonn_tutorial.metrics import threshold_summary
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    s = y + rng.normal(0, 0.7, 200)
+    box = W.threshold_explorer(y, s, threshold=0.5)
+    slider, message = box.children[0], box.children[1]
+    expected = threshold_summary(y, s, 0.5)
+    assert f"called positive: {expected['TP'] + expected['FP']}" in message.value
+    slider.value = float(s.max())
+    assert "called positive: 1 " in message.value or "called positive: 1&" in message.value
+    with pytest.raises(ValueError, match="only positives"):
+        W.threshold_explorer(np.ones(5), np.arange(5.0))
+    fig = W.draw_threshold_panel(y, s, 0.5)
+    assert len(fig.axes) >= 2

@@ -147,3 +147,27 @@ def test_notebook_02_simulation_widget_renders_and_reacts(browser, lab):
     widget.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "notebook02_widget.png"))
     page.close()
+
+
+def test_notebook_01_motif_and_threshold_widgets_render_and_react(browser, lab):
+    page, widget = open_and_run_all(browser, lab, "01_pssm_scoring.ipynb", "dragonn-motif-explorer")
+    assert "Error displaying widget" not in page.content()
+    threshold = page.locator(".dragonn-threshold-explorer .dragonn-threshold-message")
+    threshold.wait_for()
+    assert "precision" in threshold.inner_text() and "FDR" in threshold.inner_text()
+    message = page.locator(".dragonn-motif-explorer .dragonn-motif-message")
+    message.wait_for()
+    assert "GATA_disc1: width 10" in message.inner_text()
+    box = page.locator(".dragonn-motif-explorer .dragonn-motif-input input")
+    box.fill("CTCF")  # not a full name: the panel suggests names instead of failing
+    page.wait_for_function(
+        "document.querySelector('.dragonn-motif-explorer .dragonn-motif-message').innerText.includes('Close matches')",
+        timeout=30_000)
+    box.fill("CTCF_known1")
+    page.wait_for_function(
+        "document.querySelector('.dragonn-motif-explorer .dragonn-motif-message').innerText.includes('CTCF_known1: width 19')",
+        timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "notebook01_widget.png"))
+    page.close()
