@@ -309,3 +309,83 @@ def threshold_explorer(y_true, y_score, threshold: float | None = None):
     box = w.VBox([slider, message, output])
     box.add_class("dragonn-threshold-explorer")
     return box
+
+
+# ----------------------------------------------------------------- training explorer
+
+def train_small_cnn(data, num_filters: int = 15, conv_width: int = 25, pool_width: int = 35,
+                    dropout: float = 0.0, n_train: int = 2000, epochs: int = 15, random_state: int = 0):
+    """Train a one-layer CNN on the first ``n_train`` training sequences (quick:
+    learning rate 3e-3, at most ``epochs`` epochs, patience 3) and score it on
+    the test set. Returns (history, ClassificationResult)."""
+    from . import models, training
+    from ._validation import check_int
+
+    n_train = check_int(n_train, "n_train", 50, len(data.y_train))
+    import keras
+
+    keras.utils.set_random_seed(random_state)
+    model = models.build_cnn(data.X_train.shape[1], num_filters=num_filters, conv_width=conv_width,
+                             pool_width=pool_width, dropout=dropout, learning_rate=3e-3,
+                             num_tasks=data.y_train.shape[1])
+    subset = ((data.X_train[:n_train], data.y_train[:n_train]), (data.X_valid, data.y_valid))
+    history = training.train(model, subset, epochs=epochs, patience=3, verbose=0)
+    return history, training.evaluate(model, data.X_test, data.y_test)
+
+
+def draw_training_result(history, result, figsize=(7, 3)):
+    """Figure: a learning curve titled with the test metrics."""
+    import matplotlib.pyplot as plt
+
+    from .training import plot_learning_curve
+
+    fig, ax = plt.subplots(figsize=figsize)
+    plot_learning_curve(history, ax=ax)
+    ax.set_title(f"test auROC {result['auROC']:.3f}, auPRC {result['auPRC']:.3f}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def training_explorer(data, n_train_options=(500, 2000, 5000)):
+    """Choose filters, width, pooling, dropout and training-set size, press Train,
+    see the learning curve and test metrics. Returns a ``VBox`` (class
+    ``dragonn-training-explorer``)."""
+    import ipywidgets as w
+
+    style = {"description_width": "110px"}
+    controls = {
+        "num_filters": w.IntSlider(value=15, min=1, max=30, description="filters", style=style),
+        "conv_width": w.IntSlider(value=25, min=5, max=40, description="filter width", style=style),
+        "pool_width": w.IntSlider(value=35, min=5, max=100, step=5, description="pool width", style=style),
+        "dropout": w.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.1, description="dropout", style=style),
+        "n_train": w.Dropdown(options=[n for n in n_train_options if n <= len(data.y_train)],
+                              value=2000 if 2000 <= len(data.y_train) else None,
+                              description="training seqs", style=style),
+    }
+    button = w.Button(description="Train", button_style="primary", icon="play")
+    button.add_class("dragonn-train-button")
+    message = w.HTML("Press <b>Train</b> (about 5-20 s on 2 CPU cores).")
+    message.add_class("dragonn-training-message")
+    output = w.Output()
+
+    def on_click(_=None):
+        button.disabled = True
+        message.value = "training..."
+        try:
+            params = {k: c.value for k, c in controls.items()}
+            history, result = train_small_cnn(data, **params)
+        except ValueError as exc:
+            message.value = f"<span style='color:#a00'>{html.escape(str(exc))}</span>"
+            return
+        finally:
+            button.disabled = False
+        _figure(output, lambda fs: draw_training_result(history, result), None)
+        message.value = (f"<code>{len(history.epoch)} epochs in {history.total_seconds:.1f} s, kept epoch "
+                         f"{history.best_epoch}: test auROC {result['auROC']:.3f}, "
+                         f"auPRC {result['auPRC']:.3f}</code>")
+
+    button.on_click(on_click)
+    box = w.VBox([w.HBox([w.VBox(list(controls.values())[:3]), w.VBox(list(controls.values())[3:] + [button])]),
+                  message, output])
+    box.add_class("dragonn-training-explorer")
+    return box

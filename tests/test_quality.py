@@ -1,0 +1,33 @@
+"""Quality on the workshop heterodimer data (SPI1_known4 + IRF_known20, 500 bp, spacing 2-5,
+10,000 + 10,000, GC 0.4; 4,000 test / 3,200 validation), seeded, with a margin below what
+benchmarks/bench_training.py measured (seeds 0 and 1; see the README table)."""
+import pytest
+
+import dragonn_tutorial as dt
+from dragonn_tutorial import models, simulations, training
+
+WORKSHOP = {"motif1": "SPI1_known4", "motif2": "IRF_known20", "seq_length": 500, "min_spacing": 2,
+            "max_spacing": 5, "num_pos": 10000, "num_neg": 10000, "GC_fraction": 0.4}
+
+
+@pytest.fixture(scope="module")
+def heterodimer():
+    return simulations.get_simulation_data("simulate_heterodimer_grammar", WORKSHOP, random_state=0)
+
+
+def test_deep_cnn_learns_the_heterodimer_grammar(heterodimer):
+    dt.set_seed(0)
+    model = models.deep_cnn(500)
+    training.train(model, heterodimer, epochs=100, patience=5, verbose=0)
+    result = training.evaluate(model, heterodimer.X_test, heterodimer.y_test)
+    assert result["auROC"] >= 0.99, str(result)  # measured 0.9965 (seed 0), 0.9947 (seed 1)
+
+
+def test_shallow_cnn_beats_the_baselines_but_not_the_deep_cnn(heterodimer):
+    dt.set_seed(0)
+    model = models.shallow_cnn(500)
+    training.train(model, heterodimer, epochs=100, patience=5, verbose=0)
+    result = training.evaluate(model, heterodimer.X_test, heterodimer.y_test)
+    # PSSM and k-mer baselines are at chance (notebook 01); measured 0.93-0.95 here. The issue's
+    # bar of 0.98 (the 2016 workshop reported 0.987) is not reached: see the README.
+    assert result["auROC"] >= 0.90, str(result)
