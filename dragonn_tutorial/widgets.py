@@ -314,9 +314,9 @@ def threshold_explorer(y_true, y_score, threshold: float | None = None):
 # ----------------------------------------------------------------- training explorer
 
 def train_small_cnn(data, num_filters: int = 15, conv_width: int = 25, pool_width: int = 35,
-                    dropout: float = 0.0, n_train: int = 2000, epochs: int = 15, random_state: int = 0):
+                    dropout: float = 0.0, n_train: int = 5000, epochs: int = 15, random_state: int = 0):
     """Train a one-layer CNN on the first ``n_train`` training sequences (quick:
-    learning rate 3e-3, at most ``epochs`` epochs, patience 3) and score it on
+    learning rate 1e-2, at most ``epochs`` epochs, patience 3) and score it on
     the test set. Returns (history, ClassificationResult)."""
     from . import models, training
     from ._validation import check_int
@@ -326,7 +326,7 @@ def train_small_cnn(data, num_filters: int = 15, conv_width: int = 25, pool_widt
 
     keras.utils.set_random_seed(random_state)
     model = models.build_cnn(data.X_train.shape[1], num_filters=num_filters, conv_width=conv_width,
-                             pool_width=pool_width, dropout=dropout, learning_rate=3e-3,
+                             pool_width=pool_width, dropout=dropout, learning_rate=1e-2,
                              num_tasks=data.y_train.shape[1])
     subset = ((data.X_train[:n_train], data.y_train[:n_train]), (data.X_valid, data.y_valid))
     history = training.train(model, subset, epochs=epochs, patience=3, verbose=0)
@@ -346,7 +346,7 @@ def draw_training_result(history, result, figsize=(7, 3)):
     return fig
 
 
-def training_explorer(data, n_train_options=(500, 2000, 5000)):
+def training_explorer(data, n_train_options=(1000, 2000, 5000)):
     """Choose filters, width, pooling, dropout and training-set size, press Train,
     see the learning curve and test metrics. Returns a ``VBox`` (class
     ``dragonn-training-explorer``)."""
@@ -359,7 +359,7 @@ def training_explorer(data, n_train_options=(500, 2000, 5000)):
         "pool_width": w.IntSlider(value=35, min=5, max=100, step=5, description="pool width", style=style),
         "dropout": w.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.1, description="dropout", style=style),
         "n_train": w.Dropdown(options=[n for n in n_train_options if n <= len(data.y_train)],
-                              value=2000 if 2000 <= len(data.y_train) else None,
+                              value=5000 if 5000 <= len(data.y_train) else None,
                               description="training seqs", style=style),
     }
     button = w.Button(description="Train", button_style="primary", icon="play")

@@ -178,3 +178,22 @@ def test_workshop_sequence_runs_verbatim(capsys):
     assert acts["relu_1"].min() >= 0 and acts["conv_1"].shape == (1, 176, 15)
     with pytest.raises(KeyError, match="conv_width"):
         get_SequenceDNN({"seq_length": 200, "conv_widht": 25})
+
+
+def test_training_explorer_trains_on_click(tiny):
+    from dragonn_tutorial import widgets
+
+    history, result = widgets.train_small_cnn(tiny, num_filters=4, conv_width=10, pool_width=10,
+                                              n_train=200, epochs=2)
+    assert len(history.epoch) <= 2 and 0 <= result["auROC"] <= 1
+    box = widgets.training_explorer(tiny, n_train_options=(200, 400))
+    controls = box.children[0]
+    left, right = controls.children
+    left.children[1].value = 10  # filter width
+    left.children[2].value = 10  # pool width
+    button = right.children[-1]
+    button.click()
+    message = box.children[1].value
+    assert "test auROC" in message and "epochs in" in message
+    with pytest.raises(ValueError, match="n_train"):
+        widgets.train_small_cnn(tiny, n_train=10)
