@@ -353,13 +353,13 @@ def training_explorer(data, n_train_options=(1000, 2000, 5000)):
     import ipywidgets as w
 
     style = {"description_width": "110px"}
+    sizes = [n for n in n_train_options if n <= len(data.y_train)] or [len(data.y_train)]
     controls = {
         "num_filters": w.IntSlider(value=15, min=1, max=30, description="filters", style=style),
         "conv_width": w.IntSlider(value=25, min=5, max=40, description="filter width", style=style),
         "pool_width": w.IntSlider(value=35, min=5, max=100, step=5, description="pool width", style=style),
         "dropout": w.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.1, description="dropout", style=style),
-        "n_train": w.Dropdown(options=[n for n in n_train_options if n <= len(data.y_train)],
-                              value=5000 if 5000 <= len(data.y_train) else None,
+        "n_train": w.Dropdown(options=sizes, value=5000 if 5000 in sizes else sizes[-1],
                               description="training seqs", style=style),
     }
     button = w.Button(description="Train", button_style="primary", icon="play")
