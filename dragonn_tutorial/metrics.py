@@ -317,7 +317,7 @@ def plot_roc_curves(y_true, y_score, ax=None, title: str | None = "ROC"):
     y_true : array-like, shape=(n,)
     y_score : array-like, shape=(n,), or dict of {model name: scores}
     """
-    from sklearn.metrics import roc_curve
+    from sklearn.metrics import roc_auc_score, roc_curve
 
     from .plotting import _axes
 
@@ -325,7 +325,7 @@ def plot_roc_curves(y_true, y_score, ax=None, title: str | None = "ROC"):
     for name, s in _scores_dict(y_score).items():
         labels, scores = _check_labels_scores(y_true, s, multi_task=False)
         fpr, tpr, _ = roc_curve(labels[:, 0], scores[:, 0])
-        auc = _task_metrics(labels[:, 0], scores[:, 0], 0.5)["auROC"]
+        auc = roc_auc_score(labels[:, 0], scores[:, 0])
         ax.plot(fpr, tpr, label=f"{name} (auROC {auc:.3f})")
     ax.plot([0, 1], [0, 1], ls=":", color="grey", lw=1, label="random")
     ax.set(xlabel="false positive rate", ylabel="true positive rate (recall)",

@@ -126,7 +126,7 @@ def interpret_SequenceDNN_filter_centric(model, simulation_data, max_filters: in
     import matplotlib.pyplot as plt
 
     from . import plotting
-    from .interpret import filter_weights, match_filters_to_motifs
+    from .interpret import _centered, filter_weights, match_filters_to_motifs
 
     names = list(simulation_data.motif_names)
     fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 1.8), squeeze=False)
@@ -143,8 +143,7 @@ def interpret_SequenceDNN_filter_centric(model, simulation_data, max_filters: in
         if i >= len(weights):
             ax.axis("off")
             continue
-        w = weights[i] - weights[i].mean(axis=1, keepdims=True)
-        plotting.plot_logo(w, kind="weights", ax=ax)
+        plotting.plot_logo(_centered(weights[i]), kind="weights", ax=ax)
         m = matches.iloc[i]
         ax.set_title(f"filter {i + 1}: {m.motif} (r = {m.correlation:.2f}, {m.strand})", fontsize=9)
         ax.set_xlabel("")

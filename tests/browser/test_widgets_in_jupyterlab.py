@@ -86,6 +86,12 @@ def browser():
         b.close()
 
 
+def wait_for_text(page, selector: str, text: str, timeout_ms: int = 30_000):
+    """Wait until the element's visible text contains ``text`` (the kernel answered)."""
+    page.wait_for_function(f"document.querySelector({selector!r}).innerText.includes({text!r})",
+                           timeout=timeout_ms)
+
+
 def open_and_run_all(browser, lab, notebook: str, widget_class: str, timeout_ms: int = 180_000):
     base, token = lab
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
@@ -115,13 +121,9 @@ def test_notebook_00_sequence_widget_renders_and_reacts(browser, lab):
     assert "ATATCGTTATCC" in message.inner_text()
     box = page.locator(".dragonn-sequence-explorer .dragonn-sequence-input input")
     box.fill("TTTTGGGGA")
-    page.wait_for_function(
-        "document.querySelector('.dragonn-sequence-explorer .dragonn-sequence-message').innerText.includes('TCCCCAAAA')",
-        timeout=30_000)
+    wait_for_text(page, ".dragonn-sequence-explorer .dragonn-sequence-message", "TCCCCAAAA")
     box.fill("GGXT")
-    page.wait_for_function(
-        "document.querySelector('.dragonn-sequence-explorer .dragonn-sequence-message').innerText.includes('invalid character')",
-        timeout=30_000)
+    wait_for_text(page, ".dragonn-sequence-explorer .dragonn-sequence-message", "invalid character")
     ARTIFACTS.mkdir(exist_ok=True)
     widget.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "notebook00_widget.png"))
@@ -160,13 +162,9 @@ def test_notebook_01_motif_and_threshold_widgets_render_and_react(browser, lab):
     assert "GATA_disc1: width 10" in message.inner_text()
     box = page.locator(".dragonn-motif-explorer .dragonn-motif-input input")
     box.fill("CTCF")  # not a full name: the panel suggests names instead of failing
-    page.wait_for_function(
-        "document.querySelector('.dragonn-motif-explorer .dragonn-motif-message').innerText.includes('Close matches')",
-        timeout=30_000)
+    wait_for_text(page, ".dragonn-motif-explorer .dragonn-motif-message", "Close matches")
     box.fill("CTCF_known1")
-    page.wait_for_function(
-        "document.querySelector('.dragonn-motif-explorer .dragonn-motif-message').innerText.includes('CTCF_known1: width 19')",
-        timeout=30_000)
+    wait_for_text(page, ".dragonn-motif-explorer .dragonn-motif-message", "CTCF_known1: width 19")
     ARTIFACTS.mkdir(exist_ok=True)
     widget.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "notebook01_widget.png"))
