@@ -24,6 +24,7 @@ squashes differences between confident predictions).
 from __future__ import annotations
 
 import warnings
+import weakref
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence, Union
 
@@ -193,6 +194,43 @@ def _model_chain(model) -> list:
     return chain[::-1]
 
 
+_CHAINS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _first_call_quiet(compiled):
+    """Call a compiled graph, silencing TensorFlow's "retracing" warning on the first
+    call only: each graph here has a fixed input signature and is traced exactly
+    once, by design (TensorFlow counts traces of same-named functions together and
+    warns after a few models)."""
+    traced = []
+
+    def call(*args):
+        if traced:
+            return compiled(*args)
+        import tensorflow as tf
+
+        logger = tf.get_logger()
+        level = logger.level
+        logger.setLevel("ERROR")
+        try:
+            return compiled(*args)
+        finally:
+            logger.setLevel(level)
+            traced.append(True)
+    return call
+
+
+def _chain_of(model) -> "_Chain":
+    """The model's attribution chain, cached per model (so its compiled graphs are
+    traced once per model, not once per call). Rebuilt if the layers change."""
+    layer_ids = tuple(id(layer) for layer in model.layers)
+    cached = _CHAINS.get(model)
+    if cached is None or cached[0] != layer_ids:
+        cached = (layer_ids, _Chain(model))
+        _CHAINS[model] = cached
+    return cached[1]
+
+
 class _Chain:
     """A Keras model re-read as attribution steps (the model itself is never changed)."""
 
@@ -270,14 +308,16 @@ class _Chain:
         import tensorflow as tf
 
         steps = tuple(self.steps if steps is None else steps)
-        key = ("run", tuple(id(s) for s in steps))
+        shape = tuple(h.shape[1:])
+        key = ("run", tuple(id(s) for s in steps), shape)
         if key not in self._compiled:
             def forward(h):
                 for step in steps:
                     if step.kind != "identity":
                         h = tf.cast(step.fn(h), self.dtype)
                 return h
-            self._compiled[key] = tf.function(forward, reduce_retracing=True)
+            spec = tf.TensorSpec([None, *shape], self.dtype)  # any batch size, one trace
+            self._compiled[key] = _first_call_quiet(tf.function(forward, input_signature=[spec]))
         return self._compiled[key](h)
 
     def ism_fn(self, n_prefix: int, field: int, window: int, probability: bool):
@@ -321,7 +361,27 @@ class _Chain:
                     h = tf.cast(self.output_fn(h), self.dtype)
                 return h
 
-            self._compiled[key] = tf.function(mutate, reduce_retracing=True)
+            local_shape = [None, self.seq_length - field + 1 if n_prefix else self.seq_length,
+                           None if n_prefix else 4]
+            index = tf.TensorSpec([None], tf.int64)
+            self._compiled[key] = _first_call_quiet(tf.function(mutate, input_signature=[
+                tf.TensorSpec([None, self.seq_length, 4], self.dtype),
+                tf.TensorSpec(local_shape, self.dtype), index, index, index]))
+        return self._compiled[key]
+
+    def gradient_fn(self, task: int):
+        """A compiled graph: the gradient of logit ``task`` with respect to the input."""
+        import tensorflow as tf
+
+        key = ("gradient", task)
+        if key not in self._compiled:
+            def gradient(x):
+                with tf.GradientTape(watch_accessed_variables=False) as tape:
+                    tape.watch(x)
+                    target = tf.reduce_sum(self.run(x)[:, task])
+                return tape.gradient(target, x)
+            spec = tf.TensorSpec([None, self.seq_length, 4], self.dtype)
+            self._compiled[key] = _first_call_quiet(tf.function(gradient, input_signature=[spec]))
         return self._compiled[key]
 
     def deeplift_fn(self, task: int, rules: "_Rules"):
@@ -331,8 +391,8 @@ class _Chain:
         key = ("deeplift", task, rules)
         if key not in self._compiled:
             spec = tf.TensorSpec([None, self.seq_length, 4], self.dtype)
-            self._compiled[key] = tf.function(
-                lambda x, r: _deeplift_graph(self, x, r, task, rules), input_signature=[spec, spec])
+            self._compiled[key] = _first_call_quiet(tf.function(
+                lambda x, r: _deeplift_graph(self, x, r, task, rules), input_signature=[spec, spec]))
         return self._compiled[key]
 
     def outputs(self, X, output: str = "logit", batch_size: int = 1024) -> np.ndarray:
@@ -558,7 +618,7 @@ def make_references(X, reference="shuffle", n_references: int = 20, random_state
 
 
 def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 0,
-             batch_size: int = 1024, random_state=0, hypothetical: bool = False,
+             batch_size: int = 512, random_state=0, hypothetical: bool = False,
              tolerance: float = 1e-3) -> np.ndarray:
     """DeepLIFT contributions (Rescale rule) of every base to the logit of ``task``.
 
@@ -583,8 +643,9 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
         composition, so only the arrangement of bases (motifs) gets credit.
     n_references : int, default 20
     task : int, default 0
-    batch_size : int, default 1024
-        (sequence, reference) pairs per batch; results do not depend on it.
+    batch_size : int, default 512
+        (sequence, reference) pairs per batch (about 150 MB of activations for the
+        workshop's deep CNN); results do not depend on it.
     random_state : None, int or numpy Generator, default 0
         Seeds the shuffles (per sequence).
     hypothetical : bool, default False
@@ -602,13 +663,19 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
         Actual contributions sit on the observed base (zeros elsewhere); at
         positions that are not one-hot (N) all channels carry m x (x - r).
     """
-    chain = _Chain(model)
+    chain = _chain_of(model)
     task = chain.check_task(task)
     X = chain.check_X(X)
     batch_size = check_int(batch_size, "batch_size", 1)
     tolerance = check_float(tolerance, "tolerance", 0.0)
-    refs = make_references(X, reference, n_references, random_state)
-    n, k = refs.shape[:2]
+    if isinstance(reference, str):  # made per batch: shuffles are seeded per sequence
+        reference_of = lambda lo, hi: make_references(X[lo:hi], reference, n_references, random_state)  # noqa: E731
+    else:
+        refs = make_references(X, reference, n_references, random_state)
+        reference_of = lambda lo, hi: refs[lo:hi]  # noqa: E731
+    if len(X) == 0:
+        return np.zeros(X.shape, np.float32)
+    n, k = len(X), reference_of(0, 1).shape[1]
     one_hot = (np.abs(X.sum(-1) - 1) < 1e-6) & (np.abs(X.max(-1) - 1) < 1e-6)  # (n, L)
     out = np.zeros(X.shape, dtype=np.float32)
     worst, bad = (0.0, 0.0, 0.0), 0
@@ -617,7 +684,7 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
         stop = min(start + per_batch, n)
         b = stop - start
         x = np.repeat(X[start:stop], k, axis=0)
-        r = refs[start:stop].reshape(b * k, *X.shape[1:]).astype(X.dtype, copy=False)
+        r = np.asarray(reference_of(start, stop), dtype=X.dtype).reshape(b * k, *X.shape[1:])
         m, lx, lr = _deeplift_multipliers(chain, x, r, task)
         total = (m * (x - r)).sum(-1)  # (pairs, L): each position's contribution
         if hypothetical:
@@ -645,7 +712,7 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
 
 def logits(model, X, batch_size: int = 1024) -> np.ndarray:
     """The model's pre-sigmoid outputs (the quantity attributions explain), shape (n, tasks)."""
-    chain = _Chain(model)
+    chain = _chain_of(model)
     return chain.outputs(chain.check_X(X), "logit", check_int(batch_size, "batch_size", 1))
 
 
@@ -658,18 +725,11 @@ def gradient_x_input(model, X, task: int = 0, batch_size: int = 1024) -> np.ndar
     """
     import tensorflow as tf
 
-    chain = _Chain(model)
+    chain = _chain_of(model)
     task = chain.check_task(task)
     X = chain.check_X(X)
     batch_size = check_int(batch_size, "batch_size", 1)
-
-    @tf.function(reduce_retracing=True)
-    def gradient(x):
-        with tf.GradientTape(watch_accessed_variables=False) as tape:
-            tape.watch(x)
-            target = tf.reduce_sum(chain.run(x)[:, task])
-        return tape.gradient(target, x)
-
+    gradient = chain.gradient_fn(task)
     out = []
     for i in range(0, len(X), batch_size):
         out.append(gradient(chain.cast(X[i:i + batch_size])).numpy() * X[i:i + batch_size])
@@ -688,7 +748,7 @@ class ISMResult(NamedTuple):
     wild_type: np.ndarray
 
 
-def ism(model, X, task: int = 0, batch_size: int = 4096, output: str = "logit") -> ISMResult:
+def ism(model, X, task: int = 0, batch_size: int = 2048, output: str = "logit") -> ISMResult:
     """In-silico mutagenesis: every single-base substitution of every sequence.
 
     All 3 x length substitutions per sequence (4 at N positions) are predicted
@@ -704,7 +764,7 @@ def ism(model, X, task: int = 0, batch_size: int = 4096, output: str = "logit") 
     model : keras.Model (a chain of supported layers, see :func:`deeplift`)
     X : ndarray, shape=(n, length, 4)
     task : int, default 0
-    batch_size : int, default 4096
+    batch_size : int, default 2048
         Mutants per batch; results do not depend on it.
     output : {"logit", "probability"}, default "logit"
 
@@ -712,7 +772,7 @@ def ism(model, X, task: int = 0, batch_size: int = 4096, output: str = "logit") 
     -------
     ISMResult(delta (n, length, 4), importance (n, length), wild_type (n,))
     """
-    chain = _Chain(model)
+    chain = _chain_of(model)
     task = chain.check_task(task)
     X = chain.check_X(X)
     batch_size = check_int(batch_size, "batch_size", 1)
@@ -730,7 +790,7 @@ def ism(model, X, task: int = 0, batch_size: int = 4096, output: str = "logit") 
     values = np.empty(len(seq), dtype=np.float64)
     for start in range(0, len(seq), batch_size):
         sl = slice(start, start + batch_size)
-        values[sl] = mutate(Xt, local, seq[sl], pos[sl], base[sl])[:, task].numpy()
+        values[sl] = mutate(Xt, local, *(v[sl].astype(np.int64) for v in (seq, pos, base)))[:, task].numpy()
     delta = np.zeros(X.shape, dtype=np.float64)
     delta[seq, pos, base] = values - wild[seq]
     counts = np.maximum((X != 1).sum(-1), 1)

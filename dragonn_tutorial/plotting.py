@@ -179,3 +179,121 @@ def plot_sequence_sites(sites, seq_length: int, sequence: int = 0, track=None, a
     if title:
         ax.set_title(title)
     return ax
+
+
+def _shade_sites(ax, sites, sequence: int, start: int, end: int, label: bool = True,
+                 outline: bool = False):
+    """Shade (or outline, over an image) the true sites of one sequence that overlap [start, end)."""
+    if sites is None:
+        return
+    one = sites.of_sequence(sequence)
+    colors = _site_colors(list(sites.motif) or ["-"])
+    top = ax.get_ylim()[1]
+    for motif, s, e, strand in zip(one.motif, one.start, one.end, one.strand):
+        if e <= start or s >= end:
+            continue
+        if outline:
+            ax.axvspan(s - 0.5, e - 0.5, fill=False, edgecolor=colors.get(motif, "C0"), lw=1.5, zorder=3)
+        else:
+            ax.axvspan(s - 0.5, e - 0.5, color=colors.get(motif, "C0"), alpha=0.15, lw=0, zorder=0)
+        if label:
+            ax.text((s + e - 1) / 2, top, f"{motif} ({'+' if strand > 0 else '-'})", ha="center",
+                    va="bottom", fontsize=7, color=colors.get(motif, "C0"))
+
+
+def plot_attribution(scores, ax=None, sites=None, sequence: int = 0, start: int = 0,
+                     end: int | None = None, title: str | None = None):
+    """Attributions of one sequence as a logo: each observed base drawn as a
+    letter as tall as its contribution (below the axis when it lowers the
+    output), with the true sites shaded.
+
+    Parameters
+    ----------
+    scores : ndarray, shape=(length, 4)
+        Contributions of one sequence (e.g. ``deeplift(model, X)[i]``), zero on
+        unobserved bases; a hypothetical-contribution or ISM matrix is drawn as is.
+    ax : matplotlib Axes, default current axes
+    sites : Sites, optional
+        Ground truth of the dataset; ``sequence`` picks this sequence's sites.
+    sequence : int, default 0
+    start, end : int, default the whole sequence
+        The window to draw (logos of more than ~200 bp are slow and unreadable).
+    title : str, optional
+
+    Returns
+    -------
+    ax
+    """
+    import logomaker
+    import pandas as pd
+
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim != 2 or scores.shape[1] != 4:
+        raise ValueError(f"scores must have shape (length, 4) (one sequence); received {scores.shape}")
+    end = scores.shape[0] if end is None else end
+    if not 0 <= start < end <= scores.shape[0]:
+        raise ValueError(f"start={start}, end={end} must satisfy 0 <= start < end <= {scores.shape[0]}")
+    ax = _axes(ax)
+    df = pd.DataFrame(scores[start:end], columns=list(ALPHABET), index=np.arange(start, end))
+    logomaker.Logo(df, ax=ax, color_scheme=BASE_COLORS, flip_below=False)
+    ax.axhline(0, color="black", lw=0.5)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.15 * (hi - lo))
+    _shade_sites(ax, sites, sequence, start, end)
+    ax.set_xlim(start - 0.5, end - 0.5)
+    ax.set_xlabel("position (bp)")
+    ax.set_ylabel("contribution")
+    if title:
+        ax.set_title(title, pad=12)
+    return ax
+
+
+def plot_ism_heatmap(delta, ax=None, X=None, sites=None, sequence: int = 0, start: int = 0,
+                     end: int | None = None, title: str | None = None):
+    """In-silico mutagenesis of one sequence as a 4 x length heatmap: the change
+    in output when each position is mutated to each base (blue: the output
+    drops, red: it rises). Observed bases (which have 0 by definition) are
+    marked with a dot when ``X`` is given.
+
+    Parameters
+    ----------
+    delta : ndarray, shape=(length, 4) (``ism(model, X).delta[i]``)
+    X : ndarray, shape=(length, 4), optional (the sequence, to mark observed bases)
+    sites, sequence, start, end, title : as in :func:`plot_attribution`
+    """
+    delta = np.asarray(delta, dtype=float)
+    if delta.ndim != 2 or delta.shape[1] != 4:
+        raise ValueError(f"delta must have shape (length, 4) (one sequence); received {delta.shape}")
+    end = delta.shape[0] if end is None else end
+    if not 0 <= start < end <= delta.shape[0]:
+        raise ValueError(f"start={start}, end={end} must satisfy 0 <= start < end <= {delta.shape[0]}")
+    ax = _axes(ax)
+    d = delta[start:end].T
+    vmax = float(np.abs(d).max()) or 1.0
+    image = ax.imshow(d, aspect="auto", cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest",
+                      extent=(start - 0.5, end - 0.5, 3.5, -0.5))
+    if X is not None:
+        X = check_one_hot(X, "X")[0]
+        pos, base = np.nonzero(X[start:end] == 1)
+        ax.scatter(pos + start, base, s=3, color="black", marker="o", lw=0)
+    ax.set_yticks(range(4), list(ALPHABET))
+    ax.set_xlabel("position (bp)")
+    ax.figure.colorbar(image, ax=ax, pad=0.01, fraction=0.03, label="mutant - wild type")
+    _shade_sites(ax, sites, sequence, start, end, label=False, outline=True)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def site_window(sites, sequence: int, seq_length: int, width: int = 100) -> tuple:
+    """(start, end) of a window of at least ``width`` bp centred on the sites of
+    one sequence (the middle of the sequence when it has none): what to draw as a logo."""
+    one = sites.of_sequence(sequence) if sites is not None else None
+    width = min(int(width), seq_length)
+    if one is None or not len(one):
+        lo = hi = seq_length // 2
+    else:
+        lo, hi = int(one.start.min()), int(one.end.max())
+    width = min(max(width, hi - lo + 20), seq_length)
+    start = int(np.clip((lo + hi) // 2 - width // 2, 0, seq_length - width))
+    return start, start + width

@@ -389,3 +389,85 @@ def training_explorer(data, n_train_options=(1000, 2000, 5000)):
                   message, output])
     box.add_class("dragonn-training-explorer")
     return box
+
+
+# ----------------------------------------------------------------- attribution explorer
+
+def draw_attribution_panel(attributions: dict, sites, index: int, method: str | None = None,
+                           title: str | None = None, figsize=(11, 4)):
+    """Figure: one sequence's attributions by ``method`` as a logo over a window
+    around its true sites, and along the whole sequence with the sites beneath.
+
+    ``attributions`` maps method names to arrays of shape (n, length, 4) (e.g.
+    ``{"DeepLIFT (shuffles)": interpret.deeplift(model, X)}``); ``sites`` are the
+    ground truth of those n sequences."""
+    import matplotlib.pyplot as plt
+
+    method = method or next(iter(attributions))
+    if method not in attributions:
+        from ._validation import missing_name_error
+        raise missing_name_error("method", method, attributions)
+    scores = np.asarray(attributions[method][index])
+    length = scores.shape[0]
+    start, end = plotting.site_window(sites, index, length, 100)
+    fig, axes = plt.subplots(2, 1, figsize=figsize, gridspec_kw={"height_ratios": [2, 1.2]})
+    plotting.plot_attribution(scores, ax=axes[0], sites=sites, sequence=index, start=start, end=end,
+                              title=title or f"sequence {index}: {method}")
+    plotting.plot_sequence_sites(sites, length, sequence=index, track=scores.sum(-1), ax=axes[1])
+    axes[1].axvspan(start, end, color="#dddddd", alpha=0.5, zorder=0)
+    axes[1].set_ylabel("per base")
+    fig.tight_layout()
+    return fig
+
+
+def attribution_explorer(attributions: dict, sites, y, labels=("negative", "positive")):
+    """Pick a sequence (class and index) and a method: its attribution logo with the
+    true sites, from precomputed attributions (so each update takes well under a
+    second). Returns a ``VBox`` (class ``dragonn-attribution-explorer``).
+
+    Parameters
+    ----------
+    attributions : dict of {method name: ndarray, shape=(n, length, 4)}
+    sites : Sites of those n sequences
+    y : ndarray, shape=(n,) or (n, 1): 0/1 labels
+    labels : names of class 0 and class 1
+    """
+    import ipywidgets as w
+
+    if not attributions:
+        raise ValueError("attributions must map at least one method name to an (n, length, 4) array")
+    y = np.asarray(y).reshape(len(y), -1)[:, 0] > 0
+    shapes = {name: np.shape(a) for name, a in attributions.items()}
+    for name, shape in shapes.items():
+        if len(shape) != 3 or shape[0] != len(y) or shape[2] != 4:
+            raise ValueError(f"attributions[{name!r}] has shape {shape}; expected ({len(y)}, length, 4), "
+                             "one row per label in y")
+    rows = {labels[1]: np.flatnonzero(y), labels[0]: np.flatnonzero(~y)}
+    rows = {k: v for k, v in rows.items() if len(v)}
+    klass = w.ToggleButtons(options=list(rows), description="class")
+    index = w.IntSlider(value=0, min=0, max=len(rows[klass.value]) - 1, description="example",
+                        continuous_update=False)
+    method = w.Dropdown(options=list(attributions), description="method", layout=w.Layout(width="420px"))
+    method.add_class("dragonn-attribution-method")
+    message = w.HTML()
+    message.add_class("dragonn-attribution-message")
+    output = w.Output()
+
+    def update(change=None):
+        if change is not None and change.get("owner") is klass:
+            index.max = len(rows[klass.value]) - 1
+        row = int(rows[klass.value][min(index.value, len(rows[klass.value]) - 1)])
+        scores = np.asarray(attributions[method.value][row])
+        one = sites.of_sequence(row)
+        parts = [f"{m} {s}-{e}: {scores[s:e].sum():+.3f}" for m, s, e in zip(one.motif, one.start, one.end)]
+        message.value = (f"<code>sequence {row} ({klass.value}) &nbsp; total {scores.sum():+.3f} &nbsp; "
+                         f"inside sites: {html.escape('; '.join(parts)) or 'none'}</code>")
+        _figure(output, lambda fs: draw_attribution_panel(
+            attributions, sites, row, method.value, f"{klass.value} {row}: {method.value}"), None)
+
+    for control in (klass, index, method):
+        control.observe(update, names="value")
+    update()
+    box = w.VBox([w.HBox([klass, index]), method, message, output])
+    box.add_class("dragonn-attribution-explorer")
+    return box

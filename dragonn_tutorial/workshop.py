@@ -8,7 +8,8 @@ The workshop's cells run unchanged::
         get_simulation_data, inspect_SequenceDNN, get_SequenceDNN,
         train_SequenceDNN, SequenceDNN_learning_curve, test_SequenceDNN,
         interpret_SequenceDNN_filter_centric,
-        interpret_SequenceDNN_sequence_centric)
+        interpret_SequenceDNN_sequence_centric,
+        interpret_SequenceDNN_distributed)
 
     simulation_data = get_simulation_data("simulate_heterodimer_grammar", params)
     cnn = get_SequenceDNN({'seq_length': 500, 'num_filters': 15, 'conv_width': 25, 'pool_width': 35})
@@ -35,6 +36,7 @@ __all__ = [
     "print_simulation_info", "get_simulation_data", "inspect_SequenceDNN", "get_SequenceDNN",
     "train_SequenceDNN", "SequenceDNN_learning_curve", "test_SequenceDNN",
     "interpret_SequenceDNN_filter_centric", "interpret_SequenceDNN_sequence_centric",
+    "interpret_SequenceDNN_distributed",
 ]
 
 _PARAMETERS = ("seq_length", "num_tasks", "use_deep_CNN", "num_filters", "conv_width",
@@ -180,3 +182,39 @@ def interpret_SequenceDNN_sequence_centric(model, simulation_data, index: int | 
     fig.tight_layout()
     plt.show()
     return acts
+
+
+def interpret_SequenceDNN_distributed(model, simulation_data, num_examples: int = 2, n_references: int = 20,
+                                      random_state=0):
+    """Integrative view of test positives: DeepLIFT contributions (20 dinucleotide-
+    shuffled references) as a logo, the ISM heatmap of the same window, and the
+    DeepLIFT track along the whole sequence, each with the true sites.
+
+    Returns dict with ``indices`` (test rows shown), ``deeplift`` (n, length, 4)
+    and ``ism`` (an ``interpret.ISMResult``) for those rows.
+    """
+    import matplotlib.pyplot as plt
+
+    from . import interpret, plotting
+
+    X, y, sites = simulation_data.X_test, simulation_data.y_test, simulation_data.sites_test
+    with_sites = np.unique(sites.sequence)
+    indices = [int(i) for i in with_sites if y[i].max() > 0][:num_examples]
+    if not indices:
+        raise ValueError("the test set has no positive with embedded sites to explain")
+    contributions = interpret.deeplift(model, X[indices], "shuffle", n_references, random_state=random_state)
+    mutagenesis = interpret.ism(model, X[indices])
+    length = X.shape[1]
+    for k, index in enumerate(indices):
+        start, end = plotting.site_window(sites, index, length, 100)
+        fig, axes = plt.subplots(3, 1, figsize=(12, 6.5), gridspec_kw={"height_ratios": [2, 1.3, 1.6]})
+        plotting.plot_attribution(contributions[k], ax=axes[0], sites=sites, sequence=index, start=start,
+                                  end=end, title=f"test sequence {index}: DeepLIFT contributions "
+                                                 f"(bp {start}-{end})")
+        plotting.plot_ism_heatmap(mutagenesis.delta[k], ax=axes[1], X=X[index], sites=sites, sequence=index,
+                                  start=start, end=end, title="in-silico mutagenesis (logit change)")
+        plotting.plot_sequence_sites(sites, length, sequence=index, track=contributions[k].sum(-1), ax=axes[2],
+                                     title="DeepLIFT along the whole sequence, true sites beneath")
+        fig.tight_layout()
+        plt.show()
+    return {"indices": indices, "deeplift": contributions, "ism": mutagenesis}

@@ -103,3 +103,47 @@ def test_threshold_explorer_reports_the_counts_of_threshold_summary():
         W.threshold_explorer(np.ones(5), np.arange(5.0))
     fig = W.draw_threshold_panel(y, s, 0.5)
     assert len(fig.axes) >= 2
+
+
+def test_attribution_plots_draw_the_window_and_the_sites():
+    d = sim.simulate_heterodimer_grammar(num_pos=3, num_neg=3, random_state=0)
+    start, end = P.site_window(d.sites, 0, 500, 100)
+    one = d.sites.of_sequence(0)
+    assert end - start == 100 and start <= one.start.min() and one.end.max() <= end
+    assert P.site_window(None, 0, 500, 80) == (210, 290)
+    scores = d.X[0] * np.random.default_rng(0).normal(size=(500, 1))
+    fig, ax = plt.subplots()
+    P.plot_attribution(scores, ax=ax, sites=d.sites, sequence=0, start=start, end=end, title="t")
+    assert ax.get_xlim() == (start - 0.5, end - 0.5)
+    assert len(ax.patches) >= len(one)  # letters and shaded sites
+    assert {t.get_text() for t in ax.texts} >= {f"{m} ({'+' if s > 0 else '-'})" for m, s in zip(one.motif, one.strand)}
+    fig, ax = plt.subplots()
+    P.plot_ism_heatmap(scores, ax=ax, X=d.X[0], start=start, end=end)
+    image = ax.images[0].get_array()
+    assert image.shape == (4, 100)
+    np.testing.assert_allclose(image, scores[start:end].T)
+    with pytest.raises(ValueError, match=r"\(length, 4\)"):
+        P.plot_attribution(scores.T)
+    with pytest.raises(ValueError, match="start"):
+        P.plot_ism_heatmap(scores, start=400, end=600)
+
+
+def test_attribution_explorer_switches_method_and_class():
+    d = sim.simulate_heterodimer_grammar(num_pos=3, num_neg=2, random_state=0)
+    rng = np.random.default_rng(0)
+    attributions = {"a": d.X * rng.normal(size=(5, 500, 1)), "b": -d.X}
+    box = W.attribution_explorer(attributions, d.sites, d.y)
+    assert "dragonn-attribution-explorer" in box._dom_classes
+    (klass, index), method, message, _ = box.children[0].children, box.children[1], box.children[2], box.children[3]
+    assert klass.value == "positive" and index.max == 2 and "sequence 0" in message.value
+    method.value = "b"
+    total = -d.X[0].sum()
+    assert f"total {total:+.3f}" in message.value
+    klass.value = "negative"
+    assert index.max == 1 and "sequence 3" in message.value
+    with pytest.raises(ValueError, match=r"attributions\['c'\] has shape"):
+        W.attribution_explorer({"c": np.zeros((2, 500, 4))}, d.sites, d.y)
+    fig = W.draw_attribution_panel(attributions, d.sites, 1, "a")
+    assert len(fig.axes) == 2
+    with pytest.raises(KeyError, match="unknown method"):
+        W.draw_attribution_panel(attributions, d.sites, 1, "DeepLIFT")

@@ -169,3 +169,23 @@ def test_notebook_01_motif_and_threshold_widgets_render_and_react(browser, lab):
     widget.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "notebook01_widget.png"))
     page.close()
+
+
+def test_notebook_05_attribution_widget_renders_and_reacts(browser, lab):
+    page, widget = open_and_run_all(browser, lab, "05_interpretation.ipynb", "dragonn-attribution-explorer",
+                                    timeout_ms=420_000)
+    assert "Error displaying widget" not in page.content()
+    selector = ".dragonn-attribution-explorer .dragonn-attribution-message"
+    message = page.locator(selector)
+    message.wait_for()
+    first = message.inner_text()
+    assert "(positive)" in first and "SPI1_known4" in first and "IRF_known20" in first
+    page.locator(".dragonn-attribution-explorer .dragonn-attribution-method select").select_option(
+        "ISM (importance)")
+    page.wait_for_function(f"document.querySelector({selector!r}).innerText !== {first!r}", timeout=30_000)
+    page.locator(".dragonn-attribution-explorer button", has_text="negative").click()
+    wait_for_text(page, selector, "(negative)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "notebook05_widget.png"))
+    page.close()
