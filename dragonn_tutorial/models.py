@@ -32,7 +32,7 @@ def _as_tuple(value, name: str, n: int | None = None) -> tuple:
 
 
 def build_cnn(seq_length: int, num_filters: IntOrSeq = (15,), conv_width: IntOrSeq = (25,),
-              pool_width: int = 35, pool_stride: int | None = None, global_pool: bool = True,
+              pool_width: int = 35, pool_stride: int | None = None, global_pool: Union[bool, str] = True,
               dropout: float = 0.0,
               l1: float = 0.0, l2: float = 0.0, num_tasks: int = 1, learning_rate: float = 1e-3,
               name: str = "cnn", compile: bool = True):
@@ -50,14 +50,16 @@ def build_cnn(seq_length: int, num_filters: IntOrSeq = (15,), conv_width: IntOrS
     pool_width : int, default 35
         Max-pooling window after the last conv layer.
     pool_stride : int or None, default None (= pool_width, non-overlapping)
-    global_pool : bool, default True
-        After the width-``pool_width`` max pooling, take the maximum over all
-        pooled windows (layer ``global_pool``), so the output unit sees each
-        filter's best match wherever it is. ``False`` gives the 2016 workshop's
-        exact head: flatten the pooled windows into a position-specific dense
-        layer. On this task that head memorises the training set before its
-        filters find the motifs (measured in ``benchmarks/bench_training.py``
-        and shown in notebook 03), so it is not the default.
+    global_pool : bool or {"max", "mean"}, default True (= "max")
+        After the width-``pool_width`` max pooling, take the maximum (``"max"``)
+        or the mean (``"mean"``) over all pooled windows (layer ``global_pool``),
+        so the output unit sees each filter's best match wherever it is, or how
+        many windows contain a match (what counting needs). ``False`` gives the
+        2016 workshop's exact head: flatten the pooled windows into a
+        position-specific dense layer (what localisation needs). On the
+        heterodimer task that head memorises the training set before its filters
+        find the motifs (measured in ``benchmarks/bench_training.py`` and shown
+        in notebook 03), so it is not the default.
     dropout : float in [0, 1), default 0.0
         Dropout after every ReLU.
     l1, l2 : float >= 0, default 0.0
@@ -91,6 +93,8 @@ def build_cnn(seq_length: int, num_filters: IntOrSeq = (15,), conv_width: IntOrS
     l2 = check_float(l2, "l2", 0.0)
     num_tasks = check_int(num_tasks, "num_tasks", 1)
     learning_rate = check_float(learning_rate, "learning_rate", 1e-12)
+    if global_pool not in (True, False, "max", "mean"):
+        raise ValueError(f"global_pool must be True/'max', 'mean' or False (flatten); received {global_pool!r}")
     length = seq_length
     for i, w in enumerate(widths, 1):
         length -= w - 1
@@ -118,8 +122,10 @@ def build_cnn(seq_length: int, num_filters: IntOrSeq = (15,), conv_width: IntOrS
                 x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
         # padding="same": the last, shorter window is pooled too, so no position is ignored
         x = layers.MaxPooling1D(pool_size=pool_width, strides=pool_stride, padding="same", name="pool")(x)
-        if global_pool:
+        if global_pool in (True, "max"):
             x = layers.GlobalMaxPooling1D(name="global_pool")(x)
+        elif global_pool == "mean":
+            x = layers.GlobalAveragePooling1D(name="global_pool")(x)
         else:
             x = layers.Flatten(name="flatten")(x)
         x = layers.Dense(num_tasks, name="logits")(x)
@@ -181,3 +187,37 @@ def receptive_field(model) -> int:
     if not widths:
         raise ValueError(f"model {model.name!r} has no Conv1D layer")
     return 1 + sum(w - 1 for w in widths)
+
+
+# Recommended models for the six simulations (measured in benchmarks/bench_simulations.py; the
+# README and notebook 04 show the table). The output head follows the question: "is it there"
+# is a global max; "how many" a global mean over the pooled windows (it grows with the number of
+# windows holding a hit); "where" keeps the pooled windows (global_pool=False, the 2016 head).
+RECOMMENDED = {
+    "simulate_single_motif_detection": dict(builder="shallow", global_pool="max", learning_rate=3e-3),
+    "simulate_motif_counting": dict(builder="shallow", global_pool="mean", learning_rate=1e-2),
+    "simulate_motif_density_localization": dict(builder="shallow", global_pool=False, learning_rate=3e-3),
+    "simulate_multi_motif_embedding": dict(builder="shallow", global_pool="max", learning_rate=3e-3),
+    "simulate_differential_accessibility": dict(builder="shallow", global_pool="max", learning_rate=3e-3),
+    "simulate_heterodimer_grammar": dict(builder="deep", global_pool="max", learning_rate=1e-3),
+}
+
+
+def recommended_cnn(simulation: str, seq_length: int, num_tasks: int = 1, **overrides):
+    """The recommended CNN for one of the six simulations (see ``RECOMMENDED``).
+
+    Parameters
+    ----------
+    simulation : str
+        A simulation name (``simulations.get_available_simulations()``).
+    seq_length, num_tasks : int
+        Taken from the data (``data.X_train.shape[1]``, ``data.y_train.shape[1]``).
+    overrides : keyword arguments for :func:`build_cnn` (e.g. ``dropout=0.1``)
+    """
+    from .simulations import _resolve
+
+    name = _resolve(simulation)  # unknown names raise a KeyError listing close matches
+    config = dict(RECOMMENDED[name])
+    builder = {"shallow": shallow_cnn, "deep": deep_cnn}[config.pop("builder")]
+    config.update(overrides)
+    return builder(seq_length, num_tasks=num_tasks, **config)

@@ -149,7 +149,8 @@ def test_workshop_sequence_runs_verbatim(capsys):
         get_available_simulations, print_available_simulations, get_simulation_function,
         print_simulation_info, get_simulation_data, inspect_SequenceDNN, get_SequenceDNN,
         train_SequenceDNN, SequenceDNN_learning_curve, test_SequenceDNN,
-        interpret_SequenceDNN_filter_centric, interpret_SequenceDNN_sequence_centric)
+        interpret_SequenceDNN_filter_centric, interpret_SequenceDNN_sequence_centric,
+        interpret_SequenceDNN_distributed)
 
     assert "simulate_heterodimer_grammar" in get_available_simulations()
     print_available_simulations()
@@ -176,6 +177,15 @@ def test_workshop_sequence_runs_verbatim(capsys):
     assert result["num_positives"] + result["num_negatives"] == 200
     assert len(matches) == 15 and set(matches.motif) <= {"SPI1_known4", "IRF_known20"}
     assert acts["relu_1"].min() >= 0 and acts["conv_1"].shape == (1, 176, 15)
+    shown = interpret_SequenceDNN_distributed(deep, simulation_data, num_examples=2, n_references=3)
+    rows = shown["indices"]
+    assert len(rows) == 2 and (simulation_data.y_test[rows, 0] == 1).all()
+    assert shown["deeplift"].shape == (2, 200, 4) and shown["ism"].delta.shape == (2, 200, 4)
+    from dragonn_tutorial import interpret
+    refs = interpret.make_references(simulation_data.X_test[rows], "shuffle", 3, random_state=0)
+    expected = (interpret.logits(deep, simulation_data.X_test[rows])[:, 0]
+                - interpret.logits(deep, refs.reshape(6, 200, 4))[:, 0].reshape(2, 3).mean(1))
+    np.testing.assert_allclose(shown["deeplift"].sum((1, 2)), expected, atol=1e-4)
     with pytest.raises(KeyError, match="conv_width"):
         get_SequenceDNN({"seq_length": 200, "conv_widht": 25})
 
@@ -197,3 +207,17 @@ def test_training_explorer_trains_on_click(tiny):
     assert "test auROC" in message and "epochs in" in message
     with pytest.raises(ValueError, match="n_train"):
         widgets.train_small_cnn(tiny, n_train=10)
+
+
+def test_recommended_models_and_mean_head():
+    counting = models.recommended_cnn("motif_counting", 300)
+    assert type(counting.get_layer("global_pool")).__name__ == "GlobalAveragePooling1D"
+    localisation = models.recommended_cnn("simulate_motif_density_localization", 300)
+    assert "flatten" in [l.name for l in localisation.layers]
+    multi = models.recommended_cnn("simulate_multi_motif_embedding", 300, num_tasks=3, dropout=0.1)
+    assert multi.output.shape[-1] == 3 and "dropout_1" in [l.name for l in multi.layers]
+    assert [l.name for l in models.recommended_cnn("heterodimer_grammar", 300).layers][5] == "conv_3"
+    with pytest.raises(KeyError, match="single_motif_detection"):
+        models.recommended_cnn("single_motif", 300)
+    with pytest.raises(ValueError, match="global_pool"):
+        models.build_cnn(300, global_pool="sum")

@@ -189,3 +189,18 @@ def test_notebook_05_attribution_widget_renders_and_reacts(browser, lab):
     widget.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "notebook05_widget.png"))
     page.close()
+
+
+def test_notebook_03_training_widget_trains_on_click(browser, lab):
+    page, widget = open_and_run_all(browser, lab, "03_shallow_cnn.ipynb", "dragonn-training-explorer",
+                                    timeout_ms=420_000)
+    assert "Error displaying widget" not in page.content()
+    # The click is queued behind the cells still running (the kernel handles widget messages in order).
+    selector = ".dragonn-training-explorer .dragonn-training-message"
+    page.locator(".dragonn-training-explorer .dragonn-train-button").click()
+    wait_for_text(page, selector, "test auROC", timeout_ms=400_000)
+    assert "epochs in" in page.locator(selector).inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "notebook03_widget.png"))
+    page.close()
