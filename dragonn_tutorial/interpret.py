@@ -303,21 +303,29 @@ class _Chain:
 
         return tf.convert_to_tensor(np.asarray(X, dtype=self.dtype))
 
-    def run(self, h, steps=None):
+    def forward(self, h, steps, probability: bool = False):
+        """``h`` through ``steps`` (uncompiled; the compiled graphs below call it), then
+        the dropped output activation when ``probability``."""
+        import tensorflow as tf
+
+        for step in steps:
+            if step.kind != "identity":
+                h = tf.cast(step.fn(h), self.dtype)
+        if probability and self.output_fn is not None:
+            h = tf.cast(self.output_fn(h), self.dtype)
+        return h
+
+    def run(self, h, steps=None, probability: bool = False):
         """Push ``h`` through ``steps`` (default: all, up to the logits) in a compiled graph."""
         import tensorflow as tf
 
         steps = tuple(self.steps if steps is None else steps)
         shape = tuple(h.shape[1:])
-        key = ("run", tuple(id(s) for s in steps), shape)
+        key = ("run", tuple(id(s) for s in steps), shape, probability)
         if key not in self._compiled:
-            def forward(h):
-                for step in steps:
-                    if step.kind != "identity":
-                        h = tf.cast(step.fn(h), self.dtype)
-                return h
             spec = tf.TensorSpec([None, *shape], self.dtype)  # any batch size, one trace
-            self._compiled[key] = _first_call_quiet(tf.function(forward, input_signature=[spec]))
+            self._compiled[key] = _first_call_quiet(tf.function(
+                lambda h: self.forward(h, steps, probability), input_signature=[spec]))
         return self._compiled[key](h)
 
     def ism_fn(self, n_prefix: int, field: int, window: int, probability: bool):
@@ -345,21 +353,13 @@ class _Chain:
                 at = tf.stack([rows, p - w0], axis=1)
                 one_hot = tf.one_hot(b, 4, dtype=X.dtype)
                 mut = tf.tensor_scatter_nd_update(mut, at, one_hot)
-                h = mut
-                for step in prefix:
-                    if step.kind != "identity":
-                        h = tf.cast(step.fn(h), self.dtype)
+                h = self.forward(mut, prefix)
                 if n_prefix:
                     full = tf.gather(local, s)  # (batch, length - field + 1, channels)
                     idx = tf.stack([tf.repeat(rows, field),
                                     tf.reshape(w0[:, None] + tf.range(field)[None], [-1])], axis=1)
                     h = tf.tensor_scatter_nd_update(full, idx, tf.reshape(h, [-1, tf.shape(h)[-1]]))
-                for step in head:
-                    if step.kind != "identity":
-                        h = tf.cast(step.fn(h), self.dtype)
-                if probability and self.output_fn is not None:
-                    h = tf.cast(self.output_fn(h), self.dtype)
-                return h
+                return self.forward(h, head, probability)
 
             local_shape = [None, self.seq_length - field + 1 if n_prefix else self.seq_length,
                            None if n_prefix else 4]
@@ -378,7 +378,7 @@ class _Chain:
             def gradient(x):
                 with tf.GradientTape(watch_accessed_variables=False) as tape:
                     tape.watch(x)
-                    target = tf.reduce_sum(self.run(x)[:, task])
+                    target = tf.reduce_sum(self.forward(x, self.steps)[:, task])
                 return tape.gradient(target, x)
             spec = tf.TensorSpec([None, self.seq_length, 4], self.dtype)
             self._compiled[key] = _first_call_quiet(tf.function(gradient, input_signature=[spec]))
@@ -396,14 +396,8 @@ class _Chain:
         return self._compiled[key]
 
     def outputs(self, X, output: str = "logit", batch_size: int = 1024) -> np.ndarray:
-        import tensorflow as tf
-
-        out = []
-        for i in range(0, len(X), batch_size):
-            h = self.run(self.cast(X[i:i + batch_size]))
-            if output == "probability" and self.output_fn is not None:
-                h = tf.cast(self.output_fn(h), self.dtype)
-            out.append(np.asarray(h))
+        out = [np.asarray(self.run(self.cast(X[i:i + batch_size]), probability=output == "probability"))
+               for i in range(0, len(X), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.num_outputs), self.dtype)
 
     def check_task(self, task) -> int:
@@ -670,12 +664,12 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
     tolerance = check_float(tolerance, "tolerance", 0.0)
     if isinstance(reference, str):  # made per batch: shuffles are seeded per sequence
         reference_of = lambda lo, hi: make_references(X[lo:hi], reference, n_references, random_state)  # noqa: E731
+        k = check_int(n_references, "n_references", 1) if reference == "shuffle" else 1
     else:
         refs = make_references(X, reference, n_references, random_state)
         reference_of = lambda lo, hi: refs[lo:hi]  # noqa: E731
-    if len(X) == 0:
-        return np.zeros(X.shape, np.float32)
-    n, k = len(X), reference_of(0, 1).shape[1]
+        k = refs.shape[1]
+    n = len(X)
     one_hot = (np.abs(X.sum(-1) - 1) < 1e-6) & (np.abs(X.max(-1) - 1) < 1e-6)  # (n, L)
     out = np.zeros(X.shape, dtype=np.float32)
     worst, bad = (0.0, 0.0, 0.0), 0

@@ -201,6 +201,17 @@ def _shade_sites(ax, sites, sequence: int, start: int, end: int, label: bool = T
                     va="bottom", fontsize=7, color=colors.get(motif, "C0"))
 
 
+def _one_sequence(matrix, name: str, start: int, end: int | None):
+    """``matrix`` as a float (length, 4) array and the window's end, checked."""
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or matrix.shape[1] != 4:
+        raise ValueError(f"{name} must have shape (length, 4) (one sequence); received {matrix.shape}")
+    end = matrix.shape[0] if end is None else end
+    if not 0 <= start < end <= matrix.shape[0]:
+        raise ValueError(f"start={start}, end={end} must satisfy 0 <= start < end <= {matrix.shape[0]}")
+    return matrix, end
+
+
 def plot_attribution(scores, ax=None, sites=None, sequence: int = 0, start: int = 0,
                      end: int | None = None, title: str | None = None):
     """Attributions of one sequence as a logo: each observed base drawn as a
@@ -227,12 +238,7 @@ def plot_attribution(scores, ax=None, sites=None, sequence: int = 0, start: int 
     import logomaker
     import pandas as pd
 
-    scores = np.asarray(scores, dtype=float)
-    if scores.ndim != 2 or scores.shape[1] != 4:
-        raise ValueError(f"scores must have shape (length, 4) (one sequence); received {scores.shape}")
-    end = scores.shape[0] if end is None else end
-    if not 0 <= start < end <= scores.shape[0]:
-        raise ValueError(f"start={start}, end={end} must satisfy 0 <= start < end <= {scores.shape[0]}")
+    scores, end = _one_sequence(scores, "scores", start, end)
     ax = _axes(ax)
     df = pd.DataFrame(scores[start:end], columns=list(ALPHABET), index=np.arange(start, end))
     logomaker.Logo(df, ax=ax, color_scheme=BASE_COLORS, flip_below=False)
@@ -261,12 +267,7 @@ def plot_ism_heatmap(delta, ax=None, X=None, sites=None, sequence: int = 0, star
     X : ndarray, shape=(length, 4), optional (the sequence, to mark observed bases)
     sites, sequence, start, end, title : as in :func:`plot_attribution`
     """
-    delta = np.asarray(delta, dtype=float)
-    if delta.ndim != 2 or delta.shape[1] != 4:
-        raise ValueError(f"delta must have shape (length, 4) (one sequence); received {delta.shape}")
-    end = delta.shape[0] if end is None else end
-    if not 0 <= start < end <= delta.shape[0]:
-        raise ValueError(f"start={start}, end={end} must satisfy 0 <= start < end <= {delta.shape[0]}")
+    delta, end = _one_sequence(delta, "delta", start, end)
     ax = _axes(ax)
     d = delta[start:end].T
     vmax = float(np.abs(d).max()) or 1.0

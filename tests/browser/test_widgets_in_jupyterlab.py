@@ -92,6 +92,14 @@ def wait_for_text(page, selector: str, text: str, timeout_ms: int = 30_000):
                            timeout=timeout_ms)
 
 
+def screenshot_and_close(page, widget, name: str):
+    """Keep a picture of the widget (test artifacts) and close the page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    widget.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.close()
+
+
 def open_and_run_all(browser, lab, notebook: str, widget_class: str, timeout_ms: int = 180_000):
     base, token = lab
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
@@ -124,10 +132,7 @@ def test_notebook_00_sequence_widget_renders_and_reacts(browser, lab):
     wait_for_text(page, ".dragonn-sequence-explorer .dragonn-sequence-message", "TCCCCAAAA")
     box.fill("GGXT")
     wait_for_text(page, ".dragonn-sequence-explorer .dragonn-sequence-message", "invalid character")
-    ARTIFACTS.mkdir(exist_ok=True)
-    widget.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "notebook00_widget.png"))
-    page.close()
+    screenshot_and_close(page, widget, "notebook00_widget")
 
 
 def test_notebook_02_simulation_widget_renders_and_reacts(browser, lab):
@@ -145,10 +150,7 @@ def test_notebook_02_simulation_widget_renders_and_reacts(browser, lab):
         f"document.querySelector('.dragonn-simulation-explorer .dragonn-simulation-message').innerText !== {before!r}",
         timeout=30_000)
     assert stats.inner_text() != before
-    ARTIFACTS.mkdir(exist_ok=True)
-    widget.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "notebook02_widget.png"))
-    page.close()
+    screenshot_and_close(page, widget, "notebook02_widget")
 
 
 def test_notebook_01_motif_and_threshold_widgets_render_and_react(browser, lab):
@@ -165,10 +167,7 @@ def test_notebook_01_motif_and_threshold_widgets_render_and_react(browser, lab):
     wait_for_text(page, ".dragonn-motif-explorer .dragonn-motif-message", "Close matches")
     box.fill("CTCF_known1")
     wait_for_text(page, ".dragonn-motif-explorer .dragonn-motif-message", "CTCF_known1: width 19")
-    ARTIFACTS.mkdir(exist_ok=True)
-    widget.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "notebook01_widget.png"))
-    page.close()
+    screenshot_and_close(page, widget, "notebook01_widget")
 
 
 def test_notebook_05_attribution_widget_renders_and_reacts(browser, lab):
@@ -185,10 +184,7 @@ def test_notebook_05_attribution_widget_renders_and_reacts(browser, lab):
     page.wait_for_function(f"document.querySelector({selector!r}).innerText !== {first!r}", timeout=30_000)
     page.locator(".dragonn-attribution-explorer button", has_text="negative").click()
     wait_for_text(page, selector, "(negative)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    widget.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "notebook05_widget.png"))
-    page.close()
+    screenshot_and_close(page, widget, "notebook05_widget")
 
 
 def test_notebook_03_training_widget_trains_on_click(browser, lab):
@@ -200,7 +196,4 @@ def test_notebook_03_training_widget_trains_on_click(browser, lab):
     page.locator(".dragonn-training-explorer .dragonn-train-button").click()
     wait_for_text(page, selector, "test auROC", timeout_ms=400_000)
     assert "epochs in" in page.locator(selector).inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
-    widget.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "notebook03_widget.png"))
-    page.close()
+    screenshot_and_close(page, widget, "notebook03_widget")
