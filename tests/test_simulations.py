@@ -11,7 +11,10 @@ WORKSHOP = {"motif1": "SPI1_known4", "motif2": "IRF_known20", "seq_length": 500,
 
 @pytest.fixture(scope="module")
 def hetero():
-    return sim.simulate_heterodimer_grammar(**{**WORKSHOP, "num_pos": 3000, "num_neg": 3000}, random_state=0)
+    # each motif's strand on its own (the tests below check per-motif balance and motif1-first order);
+    # the block/forward orientations are tested in test_heterodimer_orientation_modes
+    return sim.simulate_heterodimer_grammar(**{**WORKSHOP, "num_pos": 3000, "num_neg": 3000}, random_state=0,
+                                            orientation="independent")
 
 
 def site_instances(data, motif):
@@ -189,3 +192,39 @@ def test_sites_select_allows_sequences_without_sites_beyond_the_last_site():
         "simulate_single_motif_detection", {"seq_length": 100, "num_pos": 50, "num_neg": 50},
         test_set_size=20, validation_set_size=20, random_state=0)
     assert len(data.y_train) + len(data.y_valid) + len(data.y_test) == 100
+
+
+# --------------------------------------------------------------------------- heterodimer orientation (#14)
+
+@pytest.mark.parametrize("orientation", ["block", "forward", "independent"])
+def test_heterodimer_orientation_modes(orientation):
+    d = sim.simulate_heterodimer_grammar(**{**WORKSHOP, "num_pos": 2000, "num_neg": 2000}, random_state=2,
+                                         orientation=orientation)
+    assert d.params["orientation"] == orientation
+    for motif in ("SPI1_known4", "IRF_known20"):  # the recorded strand reads the PWM at every site
+        inst, _ = site_instances(d, motif)
+        assert np.abs(inst.mean(0) - M.get_motif(motif).ppm).max() < 0.04
+    f = d.sites.to_frame()
+    pos = f[f.sequence < 2000].sort_values(["sequence", "start"])
+    wide = pos.pivot(index="sequence", columns="motif", values=["start", "end", "strand"])
+    s1, s2 = wide["strand"]["SPI1_known4"], wide["strand"]["IRF_known20"]
+    spi1_first = wide["start"]["SPI1_known4"] < wide["start"]["IRF_known20"]
+    gap = np.where(spi1_first, wide["start"]["IRF_known20"] - wide["end"]["SPI1_known4"],
+                   wide["start"]["SPI1_known4"] - wide["end"]["IRF_known20"])
+    assert gap.min() == 2 and gap.max() == 5  # the spacing holds in every mode
+    neg = f[f.sequence >= 2000]
+    assert abs((neg.strand == "+").mean() - 0.5) < 0.03  # negatives: random strands in every mode
+    same = (s1 == s2).mean()
+    if orientation == "forward":  # 2016: both forward, SPI1 first, in every positive
+        assert (s1 == "+").all() and (s2 == "+").all() and spi1_first.all()
+    elif orientation == "block":  # one flip per block: strands agree; flipped block reads rc(IRF), gap, rc(SPI1)
+        assert same == 1.0 and abs((s1 == "+").mean() - 0.5) < 0.04
+        assert (spi1_first == (s1 == "+")).all()
+    else:  # each strand on its own: agree about half the time, SPI1 always first
+        assert abs(same - 0.5) < 0.04 and spi1_first.all()
+
+
+def test_heterodimer_orientation_rejects_unknown_names():
+    with pytest.raises(ValueError, match=r"orientation must be one of \['block', 'forward', 'independent'\]; "
+                                         r"received '2016'"):
+        sim.simulate_heterodimer_grammar(num_pos=5, num_neg=5, orientation="2016")
