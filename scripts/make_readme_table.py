@@ -23,6 +23,10 @@ NOTEBOOKS = [
     ("03_shallow_cnn", "A shallow CNN", "a conv layer as learned PSSMs; training, early stopping, learning curves, metrics; filters and activations", "~3 min"),
     ("04_deep_cnn", "Going deeper", "deep CNNs on the heterodimer grammar; regularisation; shallow vs deep", "~3 min"),
     ("05_interpretation", "Interpretation", "ISM, gradient x input, DeepLIFT and references, scored against the true sites", "~3 min"),
+    ("06_architectures", "Architectures", "convolution arithmetic, receptive field, operations; DeepBind, dilated, residual, RNN/LSTM and DanQ compared where they differ", "~2 min"),
+    ("07_training_in_practice", "Training in practice", "optimisers and learning rates, activations, over-fitting and regularisation, cross-validation, imbalance, why the negative set matters, hyperparameter search", "~2 min"),
+    ("08_multitask_multimodal", "Beyond one label", "multi-task learning, regression on signal values, sequence + chromatin accessibility, transfer learning", "~2 min"),
+    ("09_real_data", "Real ChIP-seq data", "real peaks vs gkm-SVM, TF-MoDISco motifs named against JASPAR, variant effects, the command line", "~2 min"),
 ]
 
 START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
