@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "sequences", "motifs", "simulations", "metrics", "baselines", "plotting", "widgets",
     "device", "models", "training", "interpret", "workshop",
+    "widgets_architectures",
 }
 
 __all__ = sorted(_SUBMODULES) + ["set_seed", "__version__"]
