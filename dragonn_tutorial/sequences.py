@@ -12,10 +12,14 @@ from typing import Iterable, Iterator, Sequence, Union
 
 import numpy as np
 
-from ._validation import base_seed, check_float, check_int, check_one_hot, rng_from
+from ._validation import (ParameterTypeError, base_seed, check_background, check_bool, check_int,
+                          check_one_hot, check_str, one_hot_tokens, rng_from)
 
 ALPHABET = "ACGT"
-COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+#: IUPAC nucleotide codes and their complements (either case): R=AG<->Y=CT, K=GT<->M=AC,
+#: B=CGT<->V=ACG, D=AGT<->H=ACT; S, W and N are their own complements.
+IUPAC_CODES = "ACGTRYKMSWBVDHN"
+COMPLEMENT = str.maketrans("ACGTRYKMSWBVDHNacgtrykmswbvdhn", "TGCAYRMKSWVBHDNtgcayrmkswvbhdn")
 
 # byte -> base index (0..3), 4 for N, 255 for anything else
 _CODES = np.full(256, 255, dtype=np.uint8)
@@ -37,20 +41,23 @@ def _tokens_to_one_hot(tokens: np.ndarray) -> np.ndarray:
 SequenceInput = Union[str, Sequence[str], Iterable[tuple]]
 
 
-def _as_strings(seqs) -> list[str]:
+def _as_strings(seqs, name: str = "seqs") -> list[str]:
     """Accept a string, a list of strings, or FASTA records ``(name, seq)``."""
     if isinstance(seqs, str):
         return [seqs]
     if isinstance(seqs, np.ndarray):
-        raise ValueError("seqs must be a string, a list of strings or FASTA records; received a "
-                         "numpy array (it may already be one-hot: use it directly)")
+        raise ParameterTypeError(f"{name} must be a string, a list of strings or FASTA records; "
+                                 "received a numpy array (it may already be one-hot: use it directly)")
+    if isinstance(seqs, (bytes, dict)) or not hasattr(seqs, "__iter__"):
+        raise ParameterTypeError(f"{name} must be a string, a list of strings or FASTA records; "
+                                 f"received {type(seqs).__name__}")
     out = []
     for i, s in enumerate(seqs):
         if isinstance(s, tuple) and len(s) == 2:
             s = s[1]
         if not isinstance(s, str):
-            raise ValueError(f"seqs[{i}] must be a string or a (name, sequence) record; "
-                             f"received {type(s).__name__}")
+            raise ParameterTypeError(f"{name}[{i}] must be a string or a (name, sequence) record; "
+                                     f"received {type(s).__name__}")
         out.append(s)
     return out
 
@@ -78,6 +85,8 @@ def one_hot_encode(seqs: SequenceInput) -> np.ndarray:
     if not strings:
         raise ValueError("seqs is empty: pass at least one sequence")
     length = len(strings[0])
+    if length == 0:
+        raise ValueError("seqs must not hold empty sequences; sequence 0 is ''")
     lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
     if np.any(lengths != length):
         bad = int(np.argmax(lengths != length))
@@ -99,8 +108,10 @@ def _raise_bad_character(strings, length):
     for i, s in enumerate(strings):
         for pos, ch in enumerate(s):
             if ch not in allowed:
-                raise ValueError(f"invalid character {ch!r} in sequence {i} at position {pos}; "
-                                 "allowed: A, C, G, T and N (either case)")
+                hint = (" (an IUPAC ambiguity code: replace it with N, or pick a base)"
+                        if ch.upper() in IUPAC_CODES else "")
+                raise ValueError(f"seqs: invalid character {ch!r} in sequence {i} at position {pos}; "
+                                 f"allowed: A, C, G, T and N (either case){hint}")
 
 
 def one_hot_decode(X: np.ndarray, unknown: str = "N") -> Union[str, list[str]]:
@@ -117,27 +128,41 @@ def one_hot_decode(X: np.ndarray, unknown: str = "N") -> Union[str, list[str]]:
     list of str for 3-D input, a single str for 2-D input.
     """
     single = np.ndim(X) == 2
-    X = check_one_hot(X)
+    unknown = check_str(unknown, "unknown")
+    if len(unknown) != 1 or not unknown.isascii():
+        raise ValueError(f"unknown must be a single ASCII character; received {unknown!r}")
+    _, tokens = one_hot_tokens(X)
     letters = np.frombuffer((ALPHABET + unknown).encode("ascii"), dtype="S1")
-    idx = np.where(X.max(axis=-1) > 0, X.argmax(axis=-1), 4)
-    out = [row.tobytes().decode("ascii") for row in letters[idx]]
+    out = [row.tobytes().decode("ascii") for row in letters[tokens]]
     return out[0] if single else out
 
 
 def reverse_complement(seqs):
     """Reverse complement of a string, a list of strings or a one-hot array.
 
-    A one-hot array (``(n, length, 4)`` or ``(length, 4)``) is flipped along
-    length and channels (A<->T, C<->G); a new array is returned.
+    Strings may use every IUPAC nucleotide code in either case (R<->Y, K<->M,
+    B<->V, D<->H; S, W, N unchanged); any other character raises ValueError.
+    A one-hot array (``(n, length, 4)`` or ``(length, 4)``, checked) is
+    flipped along length and channels (A<->T, C<->G); a new array is returned
+    with the input's shape.
     """
     if isinstance(seqs, str):
-        return seqs.translate(COMPLEMENT)[::-1]
+        return _rc_string(seqs, "seqs")
     if isinstance(seqs, np.ndarray):
-        if seqs.ndim not in (2, 3) or seqs.shape[-1] != 4:
-            raise ValueError(f"a one-hot array must have shape (n, length, 4) or (length, 4); "
-                             f"received {seqs.shape}")
-        return seqs[..., ::-1, ::-1].copy()
-    return [reverse_complement(s) for s in _as_strings(seqs)]
+        X = check_one_hot(seqs, "seqs")
+        return X[..., ::-1, ::-1].reshape(seqs.shape).copy()
+    return [_rc_string(s, f"seqs[{i}]") for i, s in enumerate(_as_strings(seqs))]
+
+
+_IUPAC_SET = frozenset(IUPAC_CODES + IUPAC_CODES.lower())
+
+
+def _rc_string(seq: str, name: str) -> str:
+    if not _IUPAC_SET.issuperset(seq):
+        pos, ch = next((p, c) for p, c in enumerate(seq) if c not in _IUPAC_SET)
+        raise ValueError(f"{name}: invalid character {ch!r} at position {pos}; allowed: the IUPAC "
+                         f"nucleotide codes {IUPAC_CODES} (either case)")
+    return seq.translate(COMPLEMENT)[::-1]
 
 
 def gc_content(seqs) -> Union[float, np.ndarray]:
@@ -148,17 +173,32 @@ def gc_content(seqs) -> Union[float, np.ndarray]:
     """
     if isinstance(seqs, str):
         return float(gc_content(one_hot_encode(seqs))[0])
-    X = check_one_hot(seqs) if isinstance(seqs, np.ndarray) else one_hot_encode(seqs)
+    X = check_one_hot(seqs, "seqs") if isinstance(seqs, np.ndarray) else one_hot_encode(seqs)
     called = X.sum(axis=(1, 2))
     gc = X[..., 1:3].sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(called > 0, gc / np.maximum(called, 1), np.nan)
 
 
-def background_probabilities(gc_fraction: float) -> np.ndarray:
-    """Base probabilities (A, C, G, T) of an i.i.d. background with this GC fraction."""
-    gc_fraction = check_float(gc_fraction, "gc_fraction", 0.0, 1.0)
-    return np.array([(1 - gc_fraction) / 2, gc_fraction / 2, gc_fraction / 2, (1 - gc_fraction) / 2])
+def background_probabilities(gc_fraction, positive: bool = False,
+                             name: str = "gc_fraction") -> np.ndarray:
+    """Base probabilities (A, C, G, T) of an i.i.d. background: the package's one
+    GC -> background formula, ``[(1 - g) / 2, g / 2, g / 2, (1 - g) / 2]``.
+
+    Parameters
+    ----------
+    gc_fraction : float in [0, 1], or array-like of 4 non-negative numbers
+        A GC fraction, or A, C, G, T weights (normalised to sum to 1).
+    positive : bool, default False
+        Refuse a zero probability (GC 0 or 1), as log-odds scores need.
+    name : str, default "gc_fraction"
+        The parameter name used in error messages.
+
+    Returns
+    -------
+    ndarray, shape=(4,), float64, summing to 1
+    """
+    return check_background(gc_fraction, name, positive=positive)
 
 
 def random_sequences(n: int, length: int, gc_fraction: float = 0.5, random_state=None,
@@ -185,6 +225,7 @@ def random_sequences(n: int, length: int, gc_fraction: float = 0.5, random_state
     length = check_int(length, "length", 1)
     p = background_probabilities(gc_fraction)
     rng = rng_from(random_state)
+    as_strings = check_bool(as_strings, "as_strings")
     codes = _sample_bases(rng, p, (n, length))
     if as_strings:
         letters = np.frombuffer(ALPHABET.encode(), dtype="S1")
@@ -200,18 +241,13 @@ def _sample_bases(rng: np.random.Generator, p: np.ndarray, shape) -> np.ndarray:
 
 
 def tokens_from_one_hot(X: np.ndarray) -> np.ndarray:
-    """Base indices 0..3 (A C G T) per position, 4 for N: shape (n, length), uint8."""
-    X = check_one_hot(X)
-    # A chain of comparisons is ~5x faster than argmax over a last axis of size 4;
-    # ties keep the first base, as argmax does.
-    best = X[..., 0]
-    tokens = np.zeros(X.shape[:-1], dtype=np.uint8)
-    for b in range(1, 4):
-        better = X[..., b] > best
-        tokens[better] = b
-        best = np.where(better, X[..., b], best)
-    tokens[best <= 0] = 4
-    return tokens
+    """Base indices 0..3 (A C G T) per position, 4 for N: shape (n, length), uint8.
+
+    The package's one tokeniser (scanning, k-mer counting and shuffling use it
+    too). ``X`` must be one-hot (see ``check_one_hot``); soft rows such as
+    attributions are refused, not rounded: use ``X.argmax(-1)`` for those.
+    """
+    return one_hot_tokens(X)[1]
 
 
 def dinucleotide_shuffle(X: np.ndarray, n_shuffles: int = 1, random_state=None) -> np.ndarray:
@@ -237,11 +273,15 @@ def dinucleotide_shuffle(X: np.ndarray, n_shuffles: int = 1, random_state=None) 
     -------
     shuffled : ndarray, shape=(n, n_shuffles, length, 4), float32
     """
-    X = check_one_hot(X)
+    X, tokens = one_hot_tokens(X)
     n_shuffles = check_int(n_shuffles, "n_shuffles", 1)
-    n, length = X.shape[:2]
-    tokens = tokens_from_one_hot(X)
     seed = base_seed(random_state)
+    return _shuffle_tokens(tokens, n_shuffles, seed)
+
+
+def _shuffle_tokens(tokens: np.ndarray, n_shuffles: int, seed: int) -> np.ndarray:
+    """:func:`dinucleotide_shuffle` on checked tokens (n, length) -> (n, n_shuffles, length, 4)."""
+    n, length = tokens.shape
     if length < 3 or n == 0:
         return np.repeat(_tokens_to_one_hot(tokens)[:, None], n_shuffles, axis=1)
     # Uniform draws per (sequence, shuffle, step), from a per-sequence generator.
@@ -286,7 +326,7 @@ def dinucleotide_counts(X: np.ndarray) -> np.ndarray:
 
     Pairs involving N are not counted.
     """
-    X = check_one_hot(X)
+    X = check_one_hot(X).astype(np.float32, copy=False)
     return np.einsum("nli,nlj->nij", X[:, :-1], X[:, 1:])
 
 
@@ -321,7 +361,14 @@ def kmer_counts(X, k: int = 6, sparse: bool | None = None):
     k = check_int(k, "k", 1, 12)
     if isinstance(X, (str, list, tuple)):
         X = one_hot_encode(X)
-    tokens = tokens_from_one_hot(X)
+    _, tokens = one_hot_tokens(X)
+    if sparse is not None:
+        sparse = check_bool(sparse, "sparse")
+    return _kmer_counts_tokens(tokens, k, sparse)
+
+
+def _kmer_counts_tokens(tokens: np.ndarray, k: int, sparse: bool | None):
+    """:func:`kmer_counts` on checked tokens (n, length)."""
     n, length = tokens.shape
     if k > length:
         raise ValueError(f"k ({k}) must be <= the sequence length ({length})")
@@ -390,11 +437,20 @@ def write_fasta(records, path: Union[str, os.PathLike], line_width: int = 80) ->
     line_width = check_int(line_width, "line_width", 0)
     if isinstance(records, dict):
         records = records.items()
+    if isinstance(records, (str, bytes)) or not hasattr(records, "__iter__"):
+        raise ParameterTypeError(f"records must be (name, sequence) pairs or a dict; received "
+                                 f"{type(records).__name__}")
     with open(path, "w", encoding="ascii") as handle:
         for i, rec in enumerate(records):
             if not (isinstance(rec, tuple) and len(rec) == 2):
                 raise ValueError(f"records[{i}] must be a (name, sequence) pair; received {rec!r:.60}")
             name, seq = rec
+            if not isinstance(name, str) or not isinstance(seq, str):
+                raise ParameterTypeError(f"records[{i}] must hold two strings (name, sequence); "
+                                         f"received ({type(name).__name__}, {type(seq).__name__})")
+            if "\n" in name or "\r" in name or any(c.isspace() or not c.isascii() for c in seq):
+                raise ValueError(f"records[{i}]: a name must be one line and a sequence must hold no "
+                                 "whitespace or non-ASCII characters")
             handle.write(f">{name}\n")
             step = line_width or max(len(seq), 1)
             for start in range(0, len(seq), step):

@@ -39,13 +39,15 @@ def test_kmer_names_order_and_errors():
         S.kmer_counts(["ACGT"], 0)
 
 
-def test_tokens_from_one_hot_match_argmax_including_soft_rows_and_n():
-    rng = np.random.default_rng(0)
-    X = rng.random((5, 30, 4)).astype(np.float32)
+def test_tokens_from_one_hot_match_argmax_with_n_and_refuse_soft_rows():
+    X = S.random_sequences(5, 30, random_state=0)
     X[0, 3] = 0
-    X[1, 4] = [0.5, 0.5, 0.1, 0]  # a tie keeps the first base, as argmax does
     expected = np.where(X.max(-1) > 0, X.argmax(-1), 4)
     np.testing.assert_array_equal(S.tokens_from_one_hot(X), expected)
+    soft = X.copy()
+    soft[1, 4] = [0.5, 0.5, 0.0, 0]  # soft rows (attributions) are refused, not rounded
+    with pytest.raises(ValueError, match=r"X must be one-hot.*found 0.5.*sequence 1, position 4"):
+        S.tokens_from_one_hot(soft)
 
 
 @pytest.fixture(scope="module")

@@ -87,8 +87,8 @@ def test_random_sequences_gc_and_seeding():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(n=-1, length=5), "n must be in >= 0; received -1"),
-    (dict(n=2, length=0), "length must be in >= 1; received 0"),
+    (dict(n=-1, length=5), "n must be >= 0; received -1"),
+    (dict(n=2, length=0), "length must be >= 1; received 0"),
     (dict(n=2, length=5, gc_fraction=1.5), r"gc_fraction must be in \[0.0, 1.0\]; received 1.5"),
     (dict(n=2, length=5, random_state="x"), "random_state must be None, an int or a numpy Generator"),
 ])
