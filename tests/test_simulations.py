@@ -143,7 +143,7 @@ def test_truth_mask_and_split_keep_sites_with_their_sequences():
 @pytest.mark.parametrize("call, exc, match", [
     (lambda: sim.simulate("heterodimer_gramar"), KeyError, "Close matches: simulate_heterodimer_grammar"),
     (lambda: sim.simulate_heterodimer_grammar(motif1="SPI_known4"), KeyError, "SPI1_known4"),
-    (lambda: sim.simulate_heterodimer_grammar(num_pos=-1), ValueError, "num_pos must be in >= 0; received -1"),
+    (lambda: sim.simulate_heterodimer_grammar(num_pos=-1), ValueError, "num_pos must be >= 0; received -1"),
     (lambda: sim.simulate_heterodimer_grammar(GC_fraction=1.2), ValueError, r"GC_fraction must be in \[0.0, 1.0\]"),
     (lambda: sim.simulate_heterodimer_grammar(min_spacing=6, max_spacing=5), ValueError,
      r"min_spacing \(6\) must be <= max_spacing \(5\)"),
