@@ -198,8 +198,12 @@ def simulation_explorer(name: str = "simulate_heterodimer_grammar", n: int = 200
 
 # ----------------------------------------------------------------- motif explorer
 
+PSSM_FLOOR = -4.0  # the motif panel's PSSM colour scale runs from PSSM_FLOOR to -PSSM_FLOOR
+
+
 def draw_motif_panel(name: str, gc_fraction: float = 0.5, figsize=(11, 2.3)):
-    """Figure: one motif as probabilities, information content and PSSM (at a GC fraction)."""
+    """Figure: one motif as probabilities and information content (logos) and its
+    PSSM at a GC fraction (a heatmap; colours clipped at ``PSSM_FLOOR``)."""
     import matplotlib.pyplot as plt
 
     from .motifs import get_motif
@@ -207,9 +211,15 @@ def draw_motif_panel(name: str, gc_fraction: float = 0.5, figsize=(11, 2.3)):
     motif = get_motif(name)
     fig, axes = plt.subplots(1, 3, figsize=figsize)
     titles = {"probability": "probabilities (PPM)", "information": "information (bits)",
-              "pssm": f"PSSM, log2-odds vs GC {gc_fraction:.0%}"}
+              "pssm": f"PSSM vs GC {gc_fraction:.0%} (colours clipped at {PSSM_FLOOR:g})"}
     for ax, kind in zip(axes, titles):
-        plotting.plot_logo(motif, kind=kind, ax=ax, background=gc_fraction)
+        if kind == "pssm":  # as a heatmap: unseen bases score about -10 and, as letters, dwarf the matches
+            pssm = motif.pssm(gc_fraction)
+            im = ax.imshow(pssm.T, aspect="auto", cmap="RdBu_r", vmin=PSSM_FLOOR, vmax=-PSSM_FLOOR)
+            ax.set(yticks=range(4), yticklabels=list("ACGT"), xlabel="position")
+            fig.colorbar(im, ax=ax, label="log2 odds", extend="min")
+        else:
+            plotting.plot_logo(motif, kind=kind, ax=ax, background=gc_fraction)
         ax.set_title(titles[kind], fontsize=10)
     fig.suptitle(f"{motif.name}: consensus {motif.consensus()}, "
                  f"{motif.information_content().sum():.1f} bits", fontsize=10)
@@ -273,6 +283,7 @@ def draw_threshold_panel(y_true, y_score, threshold: float, figsize=(10, 3)):
     axes[0].set(xlabel="score", ylabel="sequences")
     axes[0].legend(fontsize="small")
     plot_confusion_matrix(y, s, threshold, ax=axes[1])
+    axes[1].set_xticks(axes[1].get_xticks(), [t.get_text().replace(" ", "\n") for t in axes[1].get_xticklabels()])
     fig.tight_layout()
     return fig
 
@@ -326,7 +337,7 @@ def train_small_cnn(data, num_filters: int = 15, conv_width: int = 25, pool_widt
 
     keras.utils.set_random_seed(random_state)
     model = models.build_cnn(data.X_train.shape[1], num_filters=num_filters, conv_width=conv_width,
-                             pool_width=pool_width, dropout=dropout, learning_rate=1e-2,
+                             dropout=dropout, learning_rate=1e-2,  # pool_width: no-op before a global max
                              num_tasks=data.y_train.shape[1])
     subset = ((data.X_train[:n_train], data.y_train[:n_train]), (data.X_valid, data.y_valid))
     history = training.train(model, subset, epochs=epochs, patience=3, verbose=0)
@@ -471,3 +482,60 @@ def attribution_explorer(attributions: dict, sites, y, labels=("negative", "posi
     box = w.VBox([w.HBox([klass, index]), method, message, output])
     box.add_class("dragonn-attribution-explorer")
     return box
+
+
+# ----------------------------------------------------------------- helpers for notebook 05
+
+def _window_sums(track: np.ndarray, width: int) -> np.ndarray:
+    """Sum of ``track`` (n, L) over every window of ``width``: (n, L - width + 1)."""
+    c = np.cumsum(np.pad(track, ((0, 0), (1, 0))), axis=1)
+    return c[:, width:] - c[:, :-width]
+
+
+def attribution_peaks(per_base, X, motif_a: str, motif_b: str, background: float = 0.4,
+                      min_score: float = 0.0):
+    """Where the attributions put each of two motifs, without looking at the truth.
+
+    For each sequence, ``start_a`` is the start of the window that matches
+    ``motif_a`` (PSSM log-odds above ``min_score`` on either strand) with the
+    largest attribution total; ``start_b`` the same for ``motif_b`` among the
+    windows that do **not overlap** the ``motif_a`` window (otherwise a window
+    that matches both PSSMs, e.g. an SPI1 site scoring above 0 with a GAAA-rich
+    IRF PSSM, is picked twice and the "distance" is 0).
+
+    Parameters
+    ----------
+    per_base : ndarray, shape=(n, L)
+        Attribution per position (e.g. DeepLIFT summed over bases).
+    X : ndarray, shape=(n, L, 4)
+        The one-hot sequences.
+    motif_a, motif_b : str
+        Motif names (``motifs.get_motif``).
+    background : float, default 0.4
+        GC fraction for the PSSMs.
+    min_score : float, default 0.0
+        Log-odds a window needs to count as a match.
+
+    Returns
+    -------
+    start_a, start_b : ndarray of int, shape=(n,)
+        Window starts (0-based); -1 where no admissible window exists.
+    """
+    from .motifs import get_motif, scan
+
+    per_base = np.asarray(per_base, dtype=float)
+    X = np.asarray(X)
+    if per_base.ndim != 2 or X.ndim != 3 or X.shape[:2] != per_base.shape:
+        raise ValueError(f"per_base must be (n, L) and X (n, L, 4) with the same n and L; received "
+                         f"per_base {per_base.shape} and X {X.shape}")
+    wa, wb = get_motif(motif_a).width, get_motif(motif_b).width
+    score_a = np.where(scan(X, motif_a, background=background) > min_score, _window_sums(per_base, wa), -np.inf)
+    start_a = np.argmax(score_a, axis=1)
+    found_a = np.isfinite(score_a.max(axis=1))
+    score_b = np.where(scan(X, motif_b, background=background) > min_score, _window_sums(per_base, wb), -np.inf)
+    pos = np.arange(score_b.shape[1])
+    overlaps = (pos[None] > start_a[:, None] - wb) & (pos[None] < start_a[:, None] + wa)
+    score_b = np.where(overlaps & found_a[:, None], -np.inf, score_b)
+    start_b = np.argmax(score_b, axis=1)
+    found_b = np.isfinite(score_b.max(axis=1))
+    return np.where(found_a, start_a, -1), np.where(found_b, start_b, -1)

@@ -84,7 +84,10 @@ def test_motif_explorer_updates_and_suggests_names():
     picker.value = "CTCF"
     assert "Close matches" in message.value and "CTCF_" in message.value
     fig = W.draw_motif_panel("SPI1_known4", 0.4)
-    assert len(fig.axes) == 3 and "SPI1_known4" in fig._suptitle.get_text()
+    assert len(fig.axes) == 4 and "SPI1_known4" in fig._suptitle.get_text()  # 3 panels + the PSSM's colour bar
+    heat = fig.axes[2].images[0]  # the PSSM as a heatmap, every entry kept (only the colours are clipped)
+    np.testing.assert_allclose(heat.get_array(), M.get_motif("SPI1_known4").pssm(0.4).T)
+    assert heat.get_clim() == (W.PSSM_FLOOR, -W.PSSM_FLOOR)
 
 
 def test_threshold_explorer_reports_the_counts_of_threshold_summary():
@@ -147,3 +150,20 @@ def test_attribution_explorer_switches_method_and_class():
     assert len(fig.axes) == 2
     with pytest.raises(KeyError, match="unknown method"):
         W.draw_attribution_panel(attributions, d.sites, 1, "DeepLIFT")
+
+
+def test_attribution_peaks_find_the_credited_windows_and_never_the_same_one():
+    spi1, irf = M.get_motif("SPI1_known4"), M.get_motif("IRF_known20")
+    d = sim.simulate_heterodimer_grammar(num_pos=20, num_neg=0, random_state=4)
+    truth_a = np.array([d.sites.of_sequence(i).start[d.sites.of_sequence(i).motif == spi1.name][0] for i in range(20)])
+    truth_b = np.array([d.sites.of_sequence(i).start[d.sites.of_sequence(i).motif == irf.name][0] for i in range(20)])
+    per_base = d.truth_mask().astype(float)  # credit exactly on the planted sites
+    a, b = W.attribution_peaks(per_base, d.X, spi1.name, irf.name, background=0.4)
+    assert (a == truth_a).all() and (b == truth_b).all()
+    # credit only on the SPI1 site: the IRF peak must still avoid the SPI1 window
+    only_a = d.truth_mask("SPI1_known4").astype(float)
+    a2, b2 = W.attribution_peaks(only_a, d.X, spi1.name, irf.name, background=0.4)
+    assert (a2 == truth_a).all()
+    assert ((b2 <= a2 - irf.width) | (b2 >= a2 + spi1.width) | (b2 == -1)).all()
+    with pytest.raises(ValueError, match="per_base must be"):
+        W.attribution_peaks(per_base[:, :10], d.X, spi1.name, irf.name)
