@@ -9,7 +9,6 @@ TensorFlow, so it is instant.
 from __future__ import annotations
 
 import importlib
-import os
 import random
 
 __version__ = "0.1.0"
@@ -40,9 +39,15 @@ def set_seed(seed: int = 0) -> None:
     op determinism. Library functions still take their own ``random_state``;
     this is for the notebook's own cells and for Keras weight initialisation.
 
+    ``PYTHONHASHSEED`` is deliberately **not** set: Python reads it only at
+    start-up, so setting it in a running kernel would change nothing here
+    (only child processes). Nothing in this package depends on string-hash
+    order; if your own code does, start Python (or Jupyter) with
+    ``PYTHONHASHSEED=0`` in its environment.
+
     Parameters
     ----------
-    seed : int, default 0
+    seed : int in [0, 2**32 - 1], default 0
     """
     from ._validation import check_int
 
@@ -51,7 +56,6 @@ def set_seed(seed: int = 0) -> None:
     import numpy as np
 
     np.random.seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
     try:
         import tensorflow as tf
         import keras

@@ -19,7 +19,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._validation import (check_float, check_int, check_range_pair, missing_name_error, rng_from)
+from ._validation import (ParameterTypeError, check_float, check_indices, check_int, check_range_pair,
+                          missing_name_error, rng_from)
 from .motifs import Motif, get_motif
 from .sequences import _sample_bases, _tokens_to_one_hot, background_probabilities
 
@@ -32,6 +33,7 @@ class Sites:
 
     ``start`` is 0-based and ``end`` exclusive (``X[sequence, start:end]`` is
     the instance); ``strand`` is +1 (motif as given) or -1 (reverse complement).
+    The five arrays must be one-dimensional and of equal length.
     """
 
     sequence: np.ndarray
@@ -39,6 +41,19 @@ class Sites:
     start: np.ndarray
     end: np.ndarray
     strand: np.ndarray
+
+    def __post_init__(self):
+        lengths = {}
+        for f in ("sequence", "motif", "start", "end", "strand"):
+            value = getattr(self, f)
+            if not isinstance(value, np.ndarray):
+                value = np.asarray(value, dtype=object if f == "motif" else None)
+                object.__setattr__(self, f, value)
+            if value.ndim != 1:
+                raise ValueError(f"Sites.{f} must be one-dimensional; received shape {value.shape}")
+            lengths[f] = len(value)
+        if len(set(lengths.values())) != 1:
+            raise ValueError(f"Sites arrays must have equal lengths; received {lengths}")
 
     def __len__(self) -> int:
         return len(self.sequence)
@@ -56,26 +71,70 @@ class Sites:
         return Sites(*(np.concatenate([getattr(p, f) for p in parts])
                        for f in ("sequence", "motif", "start", "end", "strand")))
 
-    def select(self, indices) -> "Sites":
-        """The sites of the sequences ``indices`` (in that order), renumbered 0..len-1."""
-        indices = np.asarray(indices)
-        # Sized for both: sequences without any site (e.g. trailing negatives) can be selected too.
-        size = max(int(self.sequence.max(initial=-1)), int(indices.max(initial=-1))) + 1
-        new_index = np.full(size, -1)
-        new_index[indices] = np.arange(len(indices))
-        keep = (self.sequence < len(new_index))
-        keep[keep] = new_index[self.sequence[keep]] >= 0
-        order = np.lexsort((self.start[keep], new_index[self.sequence[keep]]))
-        sel = lambda a: a[keep][order]
-        return Sites(new_index[sel(self.sequence)], sel(self.motif), sel(self.start),
-                     sel(self.end), sel(self.strand))
+    def select(self, indices, n: int | None = None) -> "Sites":
+        """The sites of the sequences ``indices``, renumbered 0..len(indices)-1: a join.
+
+        New sequence ``j`` gets every site of old sequence ``indices[j]`` (sorted by
+        start), so a repeated index repeats its sites, and the order of
+        ``indices`` is kept.
+
+        Parameters
+        ----------
+        indices : int array-like or boolean mask
+            Old sequence numbers. Negative numbers count from the end and need
+            ``n``; a boolean mask must have length ``n`` (its length is taken
+            as ``n`` when ``n`` is None).
+        n : int, optional
+            The number of sequences the sites belong to (``Dataset.subset``
+            passes it); with it, indices outside ``[-n, n)`` raise ValueError.
+        """
+        if n is None:
+            raw = np.asarray(indices) if not isinstance(indices, slice) else None
+            if raw is None:
+                raise ValueError("indices as a slice needs n (the number of sequences)")
+            if raw.dtype == bool:
+                n = len(raw) if raw.ndim == 1 else 0
+            else:
+                if raw.dtype.kind in "iu" and raw.size and raw.min() < 0:
+                    raise ValueError("indices holds negative numbers, which need n (the number of "
+                                     "sequences) to count from the end; pass n= or use Dataset.subset")
+                top = int(raw.max()) + 1 if raw.dtype.kind in "iu" and raw.size else 0
+                n = max(top, int(self.sequence.max(initial=-1)) + 1)
+        n = check_int(n, "n", 0)
+        if len(self) and int(self.sequence.max()) >= n:
+            raise ValueError(f"n ({n}) must exceed every site's sequence number "
+                             f"(largest {int(self.sequence.max())})")
+        idx = check_indices(indices, n, "indices")
+        order = np.lexsort((self.start, self.sequence))
+        counts = np.bincount(self.sequence, minlength=n) if len(self) else np.zeros(n, np.int64)
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        c = counts[idx]
+        new_seq = np.repeat(np.arange(len(idx), dtype=np.int64), c)
+        within = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+        src = order[np.repeat(offsets[idx], c) + within]
+        return Sites(new_seq, self.motif[src], self.start[src], self.end[src], self.strand[src])
 
     def of_sequence(self, i: int) -> "Sites":
+        """The sites of sequence ``i`` (numbers unchanged)."""
+        i = check_int(i, "i", 0)
         keep = self.sequence == i
         return Sites(*(getattr(self, f)[keep] for f in ("sequence", "motif", "start", "end", "strand")))
 
     def mask(self, n: int, seq_length: int, motif: str | None = None) -> np.ndarray:
-        """Per-position truth: True where a base lies inside an embedded site, shape (n, seq_length)."""
+        """Per-position truth: True where a base lies inside an embedded site, shape (n, seq_length).
+
+        Every site must lie in sequences ``0..n-1`` and positions ``0..seq_length``
+        (ValueError otherwise); an unknown ``motif`` name raises KeyError.
+        """
+        n = check_int(n, "n", 0)
+        seq_length = check_int(seq_length, "seq_length", 1)
+        if len(self) and (int(self.sequence.max()) >= n or int(self.end.max()) > seq_length
+                          or int(self.start.min()) < 0):
+            raise ValueError(f"the sites do not fit n={n} sequences of seq_length={seq_length}: "
+                             f"largest sequence {int(self.sequence.max())}, largest end "
+                             f"{int(self.end.max())}")
+        if motif is not None and motif not in set(self.motif.tolist()):
+            raise missing_name_error("motif", motif, sorted(set(self.motif.tolist())))
         m = np.zeros((n, seq_length + 1), dtype=np.int32)
         keep = np.ones(len(self), bool) if motif is None else (self.motif == motif)
         np.add.at(m, (self.sequence[keep], self.start[keep]), 1)
@@ -115,6 +174,18 @@ class Dataset:
     name: str = ""
     params: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # Cheap consistency only: X's values were checked where they were made.
+        if not hasattr(self.X, "shape") or len(self.X.shape) != 3:
+            raise ValueError(f"Dataset.X must have shape (n, seq_length, channels); received "
+                             f"{getattr(self.X, 'shape', type(self.X).__name__)}")
+        if len(self.y) != len(self.X):
+            raise ValueError(f"Dataset.y must have one row per sequence ({len(self.X)}); "
+                             f"received {len(self.y)}")
+        if not isinstance(self.sites, Sites):
+            raise ParameterTypeError(f"Dataset.sites must be a Sites record; received "
+                                     f"{type(self.sites).__name__}")
+
     def __len__(self) -> int:
         return len(self.X)
 
@@ -127,8 +198,10 @@ class Dataset:
         return self.sites.mask(len(self.X), self.X.shape[1], motif)
 
     def subset(self, indices) -> "Dataset":
-        indices = np.asarray(indices)
-        return Dataset(self.X[indices], self.y[indices], self.sites.select(indices),
+        """The sequences ``indices`` (ints, negatives from the end, repeats kept, or a
+        boolean mask of length n), their labels and their sites, renumbered."""
+        idx = check_indices(indices, len(self), "indices")
+        return Dataset(self.X[idx], self.y[idx], self.sites.select(idx, n=len(self)),
                        list(self.task_names), list(self.motif_names), self.name, dict(self.params))
 
 
@@ -169,10 +242,19 @@ class SimulationData:
 def _motifs(names, param: str) -> list[Motif]:
     if isinstance(names, (str, Motif)):
         raise ValueError(f"{param} must be a list of motif names; received a single name {names!r}")
+    if not hasattr(names, "__iter__") or isinstance(names, (bytes, dict, np.ndarray)):
+        raise ParameterTypeError(f"{param} must be a list of motif names; received "
+                                 f"{type(names).__name__}")
     names = list(names)
     if not names:
         raise ValueError(f"{param} must name at least one motif")
-    return [get_motif(n) for n in names]
+    motifs = [get_motif(n) for n in names]
+    seen = [m.name for m in motifs]
+    repeated = sorted({m for m in seen if seen.count(m) > 1})
+    if repeated:
+        raise ValueError(f"{param} must not repeat a motif (each names a task and a truth track); "
+                         f"repeated: {repeated}")
+    return motifs
 
 
 def _place_blocks(rng, widths: np.ndarray, seq_of: np.ndarray, n: int, lo: np.ndarray,
@@ -563,6 +645,9 @@ def simulate(name, **params) -> Dataset:
 def train_valid_test_split(data: Dataset, test_set_size: int = 4000, validation_set_size: int = 3200,
                            random_state=None) -> SimulationData:
     """Shuffle a Dataset and cut it into train / validation / test (sizes in sequences)."""
+    if not isinstance(data, Dataset):
+        raise ParameterTypeError(f"data must be a Dataset (from simulate or a simulate_* function); "
+                                 f"received {type(data).__name__}")
     n = len(data)
     test_set_size = check_int(test_set_size, "test_set_size", 0, n)
     validation_set_size = check_int(validation_set_size, "validation_set_size", 0, n - test_set_size)
@@ -591,6 +676,9 @@ def get_simulation_data(name, params: dict | None = None, test_set_size: int = 4
     random_state : None, int or numpy Generator
         Seeds both the simulation (unless ``params`` has its own) and the split.
     """
+    if params is not None and not isinstance(params, dict):
+        raise ParameterTypeError(f"params must be a dict of simulation parameters or None; received "
+                                 f"{type(params).__name__}")
     params = dict(params or {})
     rng = rng_from(random_state)
     params.setdefault("random_state", rng)
