@@ -12,9 +12,11 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int, check_one_hot
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from ._validation import ParameterTypeError, check_bool, check_choice, check_float, check_int, one_hot_tokens
 from .motifs import BackgroundLike, Motif, pssm_features
-from .sequences import kmer_counts, kmer_names
+from .sequences import _kmer_counts_tokens, kmer_names
 
 
 def pssm_scores(X, motifs: Union[str, Motif, Sequence[Union[str, Motif]]],
@@ -25,7 +27,8 @@ def pssm_scores(X, motifs: Union[str, Motif, Sequence[Union[str, Motif]]],
     ----------
     X : ndarray, shape=(n, length, 4)
     motifs : motif name, Motif, or a list of them
-    background : float (GC fraction) or array of 4 base probabilities, default 0.5
+    background : float (GC fraction, strictly between 0 and 1) or array of 4 positive
+        base probabilities, default 0.5
     combine : {"max", "sum"}, default "max"
         With several motifs: the best of their best hits ("is any motif
         there?") or their sum ("are all of them there?").
@@ -36,76 +39,110 @@ def pssm_scores(X, motifs: Union[str, Motif, Sequence[Union[str, Motif]]],
         Best log2-odds score (both strands); higher = more motif-like.
     """
     check_choice(combine, "combine", ("max", "sum"))
-    if isinstance(motifs, (str, Motif)):
-        motifs = [motifs]
-    features = pssm_features(X, list(motifs), background=background)
+    features = pssm_features(X, motifs, background=background)
     return features.max(axis=1) if combine == "max" else features.sum(axis=1)
 
 
-class KmerClassifier:
-    """Logistic regression on k-mer counts.
+class KmerClassifier(ClassifierMixin, BaseEstimator):
+    """Logistic regression on k-mer counts, as a scikit-learn estimator.
+
+    ``clone``, ``get_params``/``set_params``, ``cross_val_score`` and
+    ``GridSearchCV`` work as for any scikit-learn classifier. Parameters are
+    stored as given and checked by :meth:`fit` (scikit-learn's convention).
 
     Parameters
     ----------
     k : int in [1, 8], default 6
     C : float > 0, default 1.0
         Inverse L2 regularisation strength (scikit-learn's meaning).
-    max_iter : int, default 1000
+    max_iter : int >= 1, default 1000
     random_state : int or None, default 0
+
+    Attributes
+    ----------
+    model_ : sklearn Pipeline (MaxAbsScaler, LogisticRegression), after ``fit``
+    classes_ : ndarray, shape=(2,)
+        The two labels seen in ``fit`` (sorted).
 
     Examples
     --------
     >>> clf = KmerClassifier(k=4).fit(X_train, y_train)     # doctest: +SKIP
-    >>> scores = clf.predict_proba(X_test)                  # doctest: +SKIP
+    >>> scores = clf.predict_proba(X_test)[:, 1]            # doctest: +SKIP
     >>> clf.top_kmers(5)                                    # doctest: +SKIP
     """
 
     def __init__(self, k: int = 6, C: float = 1.0, max_iter: int = 1000, random_state=0):
-        self.k = check_int(k, "k", 1, 8)
-        self.C = check_float(C, "C", 1e-12)
-        self.max_iter = check_int(max_iter, "max_iter", 1)
+        self.k = k
+        self.C = C
+        self.max_iter = max_iter
         self.random_state = random_state
-        self.model_ = None
 
-    def _features(self, X):
-        X = check_one_hot(X)
-        return kmer_counts(X, self.k)
+    def _checked_params(self):
+        k = check_int(self.k, "k", 1, 8)
+        C = check_float(self.C, "C", 0.0, low_open=True)
+        max_iter = check_int(self.max_iter, "max_iter", 1)
+        if self.random_state is not None:
+            check_int(self.random_state, "random_state", 0)
+        return k, C, max_iter
+
+    def _features(self, X, k: int):
+        _, tokens = one_hot_tokens(X)
+        return _kmer_counts_tokens(tokens, k, None)
 
     def fit(self, X, y) -> "KmerClassifier":
-        """Fit on one-hot sequences ``X`` (n, length, 4) and 0/1 labels ``y`` (n,) or (n, 1)."""
+        """Fit on one-hot sequences ``X`` (n, length, 4) and two-class labels ``y`` (n,) or (n, 1)."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import MaxAbsScaler
 
+        k, C, max_iter = self._checked_params()
+        if isinstance(y, (str, bytes)) or y is None:
+            raise ParameterTypeError(f"y must be an array of labels; received {type(y).__name__}")
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         if y.ndim != 1:
             raise ValueError(f"y must have shape (n,) or (n, 1) (one task); received {y.shape}")
-        features = self._features(X)
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise ValueError("y must be finite labels; received NaN or infinite values")
+        features = self._features(X, k)
         if features.shape[0] != len(y):
             raise ValueError(f"X has {features.shape[0]} sequences but y has {len(y)} labels")
-        if len(np.unique(y)) != 2:
-            raise ValueError(f"y must contain both classes 0 and 1; received {np.unique(y).tolist()}")
+        classes = np.unique(y)
+        if len(classes) != 2:
+            raise ValueError(f"y must contain both classes (exactly two labels); received {classes.tolist()}")
         self.model_ = make_pipeline(
-            MaxAbsScaler(), LogisticRegression(C=self.C, max_iter=self.max_iter,
+            MaxAbsScaler(), LogisticRegression(C=C, max_iter=max_iter,
                                                random_state=self.random_state))
-        self.model_.fit(features, y.astype(int))
+        self.model_.fit(features, y)
+        self.classes_ = self.model_.classes_
+        self.k_ = k
         return self
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "model_")
+
     def _check_fitted(self):
-        if self.model_ is None:
-            raise RuntimeError("this KmerClassifier is not fitted yet; call .fit(X, y) first")
+        if not hasattr(self, "model_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this KmerClassifier is not fitted yet; call .fit(X, y) first")
 
     def predict_proba(self, X) -> np.ndarray:
-        """Probability of the positive class, shape (n,)."""
+        """Class probabilities, shape (n, 2) (scikit-learn's layout; column 1 is the
+        positive class ``classes_[1]``). ``metrics.ClassificationResult`` accepts it as is."""
         self._check_fitted()
-        return self.model_.predict_proba(self._features(X))[:, 1]
+        return self.model_.predict_proba(self._features(X, self.k_))
 
     def decision_function(self, X) -> np.ndarray:
-        """The linear neuron's output (log-odds), shape (n,)."""
+        """The linear neuron's output (log-odds of ``classes_[1]``), shape (n,)."""
         self._check_fitted()
-        return self.model_.decision_function(self._features(X))
+        return self.model_.decision_function(self._features(X, self.k_))
+
+    def predict(self, X) -> np.ndarray:
+        """The more likely class of each sequence, shape (n,)."""
+        self._check_fitted()
+        return self.model_.predict(self._features(X, self.k_))
 
     @property
     def coef_(self) -> np.ndarray:
@@ -118,7 +155,8 @@ class KmerClassifier:
         import pandas as pd
 
         n = check_int(n, "n", 1)
+        negative = check_bool(negative, "negative")
         order = np.argsort(self.coef_)
         idx = order[:n] if negative else order[::-1][:n]
-        names = kmer_names(self.k)
+        names = kmer_names(self.k_)
         return pd.Series(self.coef_[idx], index=[names[i] for i in idx], name="weight")

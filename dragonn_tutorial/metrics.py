@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_float
+from ._validation import ParameterTypeError, check_float, check_int
 
 FDR_LEVELS = (0.05, 0.10, 0.20)
 FIELDS = ("balanced_accuracy", "auROC", "auPRC", "auPRG",
@@ -21,14 +21,37 @@ FIELDS = ("balanced_accuracy", "auROC", "auPRC", "auPRG",
           "num_positives", "num_negatives")
 
 
+def _numeric(value, name: str) -> np.ndarray:
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise ParameterTypeError(f"{name} must be an array of numbers; received {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ParameterTypeError(f"{name} must be an array of numbers (ragged or mixed input?)") from None
+    if arr.dtype != bool and arr.dtype.kind not in "iuf":
+        raise ParameterTypeError(f"{name} must hold numbers; received dtype {arr.dtype}")
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have shape (n,) or (n, tasks); received a scalar {arr!r}")
+    return arr
+
+
 def _check_labels_scores(y_true, y_score, multi_task: bool = True):
-    """Both as float arrays of shape (n, tasks); clear errors otherwise."""
-    y_true = np.asarray(y_true)
-    y_score = np.asarray(y_score, dtype=float)
+    """Both as float arrays of shape (n, tasks); clear errors otherwise.
+
+    A ``y_score`` of shape (n, 2) whose rows sum to 1 against single-task
+    labels is scikit-learn's ``predict_proba`` output: its column 1
+    (P(class 1)) is used.
+    """
+    y_true = _numeric(y_true, "y_true")
+    y_score = _numeric(y_score, "y_score").astype(float)
     if y_true.ndim == 1:
         y_true = y_true[:, None]
     if y_score.ndim == 1:
         y_score = y_score[:, None]
+    if (y_true.ndim == 2 and y_true.shape[1] == 1 and y_score.shape == (len(y_true), 2)
+            and np.isfinite(y_score).all() and np.allclose(y_score.sum(axis=1), 1.0, atol=1e-6)
+            and (y_score >= 0).all()):
+        y_score = y_score[:, 1:]
     if y_true.ndim != 2 or (not multi_task and y_true.shape[1] != 1):
         raise ValueError(f"y_true must have shape (n,) or (n, tasks); received {y_true.shape}")
     if y_score.shape != y_true.shape:
@@ -227,6 +250,9 @@ class ClassificationResult:
         n_tasks = labels.shape[1]
         if task_names is None:
             task_names = [f"task_{t}" for t in range(n_tasks)] if n_tasks > 1 else ["task_0"]
+        if isinstance(task_names, (str, bytes)) or not hasattr(task_names, "__iter__"):
+            raise ParameterTypeError(f"task_names must be a list of names (one per task); received "
+                                     f"{type(task_names).__name__} {task_names!r:.40}")
         task_names = [str(t) for t in task_names]
         if len(task_names) != n_tasks:
             raise ValueError(f"task_names must have one name per task ({n_tasks}); "
@@ -284,12 +310,16 @@ def compare(results: Mapping[str, ClassificationResult], digits: int = 3):
     """
     import pandas as pd
 
+    if not isinstance(results, Mapping):
+        raise ParameterTypeError(f"results must be a dict of {{model name: ClassificationResult}}; "
+                                 f"received {type(results).__name__}")
+    digits = check_int(digits, "digits", 0, 15)
     if not results:
         raise ValueError("results is empty; pass a dict like {'PSSM': result_a, 'k-mer': result_b}")
     frames = []
     for name, r in results.items():
         if not isinstance(r, ClassificationResult):
-            raise ValueError(f"results[{name!r}] must be a ClassificationResult; "
+            raise ParameterTypeError(f"results[{name!r}] must be a ClassificationResult; "
                              f"received {type(r).__name__}")
         frames.append(r.to_frame(model=name).reset_index())
     frame = pd.concat(frames, ignore_index=True)
@@ -305,6 +335,8 @@ def compare(results: Mapping[str, ClassificationResult], digits: int = 3):
 
 def _scores_dict(y_score) -> dict:
     if isinstance(y_score, Mapping):
+        if not y_score:
+            raise ValueError("y_score is an empty dict; pass {model name: scores}")
         return dict(y_score)
     return {"model": y_score}
 

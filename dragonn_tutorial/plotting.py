@@ -7,7 +7,7 @@ from typing import Union
 
 import numpy as np
 
-from ._validation import check_choice, check_one_hot
+from ._validation import ParameterTypeError, check_array, check_choice, check_float, check_int, check_one_hot
 from .sequences import ALPHABET
 
 # DragoNN's colours: A green, C blue, G orange, T red
@@ -17,12 +17,37 @@ LOGO_KINDS = ("information", "probability", "pssm", "weights")
 
 def _axes(ax):
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
+    if ax is not None and not isinstance(ax, Axes):
+        raise ParameterTypeError(f"ax must be a matplotlib Axes or None; received {type(ax).__name__}")
     return ax if ax is not None else plt.gca()
 
 
+def _check_title(title):
+    if title is not None and not isinstance(title, str):
+        raise ParameterTypeError(f"title must be a string or None; received {type(title).__name__}")
+    return title
+
+
+def _check_sites(sites, required: bool = True):
+    from .simulations import Sites
+
+    if sites is None and not required:
+        return None
+    if not isinstance(sites, Sites):
+        raise ParameterTypeError(f"sites must be a Sites record (e.g. data.sites_test); received "
+                                 f"{type(sites).__name__}")
+    return sites
+
+
 def logo_matrix(matrix_or_motif, kind: str = "information", background=0.5) -> np.ndarray:
-    """The letter heights a logo of ``kind`` draws, shape (width, 4)."""
+    """The letter heights a logo of ``kind`` draws, shape (width, 4).
+
+    ``matrix_or_motif`` is a Motif, a motif name or a finite matrix of shape
+    (width, 4); kinds "information" and "probability" of a matrix need
+    non-negative numbers (probabilities or counts; use "weights" for signed ones).
+    """
     from .motifs import Motif, get_motif
 
     check_choice(kind, "kind", LOGO_KINDS)
@@ -35,16 +60,17 @@ def logo_matrix(matrix_or_motif, kind: str = "information", background=0.5) -> n
         if kind == "pssm":
             return motif.pssm(background)
         raise ValueError("kind='weights' needs a matrix (e.g. filter weights), not a motif")
-    m = np.asarray(matrix_or_motif, dtype=float)
+    m = check_array(matrix_or_motif, "matrix", min_size=1)
     if m.ndim != 2 or m.shape[1] != 4:
         if m.ndim == 2 and m.shape[0] == 4:
             raise ValueError(f"matrix must have shape (width, 4); received {m.shape} (transpose it)")
         raise ValueError(f"matrix must have shape (width, 4); received {m.shape}")
+    if kind in ("information", "probability") and (m < 0).any():
+        raise ValueError(f"matrix must be non-negative (probabilities or counts) for kind={kind!r}; "
+                         f"it has negative values: use kind='weights' for signed matrices")
     if kind == "information":
-        from .motifs import Motif as _M
-
-        return _M("matrix", np.clip(m, 0, None) + 1e-12).information_matrix()
-    return m
+        return Motif("matrix", m + 1e-12).information_matrix()
+    return m  # "pssm" and "weights": a matrix is drawn as given (a ready PSSM, filter weights)
 
 
 def plot_logo(matrix_or_motif, kind: str = "information", ax=None, background=0.5,
@@ -71,6 +97,7 @@ def plot_logo(matrix_or_motif, kind: str = "information", ax=None, background=0.
     import pandas as pd
 
     m = logo_matrix(matrix_or_motif, kind, background)
+    title = _check_title(title)
     ax = _axes(ax)
     df = pd.DataFrame(m, columns=list(ALPHABET))
     logomaker.Logo(df, ax=ax, color_scheme=BASE_COLORS, flip_below=False)
@@ -94,6 +121,7 @@ def plot_one_hot(X, ax=None, title: str | None = None):
     from matplotlib.colors import ListedColormap
 
     X = check_one_hot(X)
+    title = _check_title(title)
     if len(X) != 1:
         raise ValueError(f"plot_one_hot draws one sequence; received {len(X)} (index one: X[i])")
     x = X[0]
@@ -145,11 +173,20 @@ def plot_sequence_sites(sites, seq_length: int, sequence: int = 0, track=None, a
     """
     from matplotlib.patches import FancyArrow, Rectangle
 
+    sites = _check_sites(sites)
+    seq_length = check_int(seq_length, "seq_length", 1)
+    sequence = check_int(sequence, "sequence", 0)
+    title = _check_title(title)
+    if y is not None:
+        y = check_float(y, "y")
+    if track is not None:
+        track = check_array(track, "track", ndim=1, finite=False, min_size=1)
+        if not np.isfinite(track).any():
+            raise ValueError("track must hold at least one finite value; received only NaN/inf")
     ax = _axes(ax)
     one = sites.of_sequence(sequence)
     colors = _site_colors(list(sites.motif) or ["-"])
     if track is not None:
-        track = np.asarray(track, dtype=float)
         ax.plot(np.arange(len(track)), track, color="#555555", lw=0.8)
         lo, hi = float(np.nanmin(track)), float(np.nanmax(track))
         span = hi - lo or 1.0
@@ -202,11 +239,12 @@ def _shade_sites(ax, sites, sequence: int, start: int, end: int, label: bool = T
 
 
 def _one_sequence(matrix, name: str, start: int, end: int | None):
-    """``matrix`` as a float (length, 4) array and the window's end, checked."""
-    matrix = np.asarray(matrix, dtype=float)
+    """``matrix`` as a finite float (length, 4) array and the window's end, checked."""
+    matrix = check_array(matrix, name)
     if matrix.ndim != 2 or matrix.shape[1] != 4:
         raise ValueError(f"{name} must have shape (length, 4) (one sequence); received {matrix.shape}")
-    end = matrix.shape[0] if end is None else end
+    start = check_int(start, "start")
+    end = matrix.shape[0] if end is None else check_int(end, "end")
     if not 0 <= start < end <= matrix.shape[0]:
         raise ValueError(f"start={start}, end={end} must satisfy 0 <= start < end <= {matrix.shape[0]}")
     return matrix, end
@@ -239,6 +277,9 @@ def plot_attribution(scores, ax=None, sites=None, sequence: int = 0, start: int 
     import pandas as pd
 
     scores, end = _one_sequence(scores, "scores", start, end)
+    sites = _check_sites(sites, required=False)
+    sequence = check_int(sequence, "sequence", 0)
+    title = _check_title(title)
     ax = _axes(ax)
     df = pd.DataFrame(scores[start:end], columns=list(ALPHABET), index=np.arange(start, end))
     logomaker.Logo(df, ax=ax, color_scheme=BASE_COLORS, flip_below=False)
@@ -268,13 +309,21 @@ def plot_ism_heatmap(delta, ax=None, X=None, sites=None, sequence: int = 0, star
     sites, sequence, start, end, title : as in :func:`plot_attribution`
     """
     delta, end = _one_sequence(delta, "delta", start, end)
+    sites = _check_sites(sites, required=False)
+    sequence = check_int(sequence, "sequence", 0)
+    title = _check_title(title)
+    if X is not None:
+        X = check_one_hot(X, "X")
+        if X.shape[:2] != (1, delta.shape[0]):
+            raise ValueError(f"X must be the one sequence of delta, shape ({delta.shape[0]}, 4); "
+                             f"received {X.shape[1:] if len(X) == 1 else X.shape}")
     ax = _axes(ax)
     d = delta[start:end].T
     vmax = float(np.abs(d).max()) or 1.0
     image = ax.imshow(d, aspect="auto", cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest",
                       extent=(start - 0.5, end - 0.5, 3.5, -0.5))
     if X is not None:
-        X = check_one_hot(X, "X")[0]
+        X = X[0]
         pos, base = np.nonzero(X[start:end] == 1)
         ax.scatter(pos + start, base, s=3, color="black", marker="o", lw=0)
     ax.set_yticks(range(4), list(ALPHABET))
@@ -289,6 +338,10 @@ def plot_ism_heatmap(delta, ax=None, X=None, sites=None, sequence: int = 0, star
 def site_window(sites, sequence: int, seq_length: int, width: int = 100) -> tuple:
     """(start, end) of a window of at least ``width`` bp centred on the sites of
     one sequence (the middle of the sequence when it has none): what to draw as a logo."""
+    sites = _check_sites(sites, required=False)
+    sequence = check_int(sequence, "sequence", 0)
+    seq_length = check_int(seq_length, "seq_length", 1)
+    width = check_int(width, "width", 1)
     one = sites.of_sequence(sequence) if sites is not None else None
     width = min(int(width), seq_length)
     if one is None or not len(one):

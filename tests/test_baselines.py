@@ -79,12 +79,37 @@ def test_kmer_classifier_learns_the_motif_words(gata):
 
 
 def test_kmer_classifier_errors():
-    with pytest.raises(RuntimeError, match="fit"):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="fit"):
         B.KmerClassifier().predict_proba(np.zeros((2, 10, 4)))
     X = S.random_sequences(4, 20, random_state=0)
     with pytest.raises(ValueError, match="both classes"):
         B.KmerClassifier(k=2).fit(X, [1, 1, 1, 1])
     with pytest.raises(ValueError, match="3 labels"):
         B.KmerClassifier(k=2).fit(X, [1, 0, 1])
-    with pytest.raises(ValueError, match="k must be in"):
-        B.KmerClassifier(k=9)
+    with pytest.raises(ValueError, match=r"k must be in \[1, 8\]; received 9"):
+        B.KmerClassifier(k=9).fit(X, [0, 1, 0, 1])  # checked by fit (scikit-learn's convention)
+    with pytest.raises(ValueError, match="C must be > 0"):
+        B.KmerClassifier(C=0).fit(X, [0, 1, 0, 1])
+
+
+def test_kmer_classifier_is_a_scikit_learn_estimator(gata):
+    from sklearn.base import clone, is_classifier
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    clf = B.KmerClassifier(k=3, C=0.5)
+    assert is_classifier(clf) and clf.get_params() == {"k": 3, "C": 0.5, "max_iter": 1000, "random_state": 0}
+    copy = clone(clf.set_params(k=4))
+    assert copy.get_params()["k"] == 4 and copy is not clf and not hasattr(copy, "model_")
+    X, y = gata.X_train[:300], gata.y_train[:300, 0]
+    auc = cross_val_score(B.KmerClassifier(k=4, C=0.1), X, y, cv=3, scoring="roc_auc")
+    assert auc.shape == (3,) and np.all(auc > 0.5)
+    search = GridSearchCV(B.KmerClassifier(C=0.1), {"k": [2, 4]}, cv=2, scoring="roc_auc").fit(X, y)
+    assert search.best_params_["k"] in (2, 4)
+    fitted = B.KmerClassifier(k=4, C=0.1).fit(X, y)
+    proba = fitted.predict_proba(gata.X_test)
+    assert proba.shape == (len(gata.X_test), 2)
+    np.testing.assert_allclose(proba.sum(1), 1)
+    np.testing.assert_array_equal(fitted.predict(gata.X_test), fitted.classes_[(proba[:, 1] > 0.5).astype(int)])
+    assert 0 <= fitted.score(gata.X_test, gata.y_test[:, 0]) <= 1
