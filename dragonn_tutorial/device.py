@@ -1,17 +1,21 @@
-"""Which hardware Keras will use, and how to use it well.
+"""Which hardware Keras will use, and how to use it well, changed only when asked.
 
-A GPU is picked up automatically: memory growth is enabled (so TensorFlow
-does not grab all GPU memory), mixed precision is turned on only where it
-pays (NVIDIA compute capability >= 7.0: Volta, Turing, Ampere and later),
-and :func:`strategy` spreads training over all visible GPUs. The models
+Nothing here changes TensorFlow or Keras unless you call :func:`configure`:
+``describe_device`` only looks, and the model builders never configure anything.
+``configure(mixed_precision=True)`` turns on the ``mixed_float16`` policy (it pays on
+NVIDIA GPUs of compute capability >= 7.0: Volta, Turing, Ampere and later) and
+``configure(mixed_precision=False)`` turns it off again; the environment variable
+``DRAGONN_MIXED_PRECISION=1`` is the same opt-in for ``configure()`` called without
+an argument. Memory growth (TensorFlow does not grab all GPU memory) is enabled by
+``configure``. :func:`strategy` spreads training over all visible GPUs. The models
 always keep their output layer in float32.
 """
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
 MIXED_PRECISION_MIN_CAPABILITY = (7, 0)
+ENV_MIXED_PRECISION = "DRAGONN_MIXED_PRECISION"
 
 
 def _tf():
@@ -45,36 +49,55 @@ def mixed_precision_pays(gpus=None) -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def configure(mixed_precision: bool | None = None) -> dict:
-    """Set TensorFlow up for the hardware present; safe to call many times.
+def _check_bool(value, name):
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False; received {value!r} ({type(value).__name__})")
+    return value
+
+
+def mixed_precision_on() -> bool:
+    """Whether Keras's global dtype policy is currently ``mixed_float16``."""
+    import keras
+
+    return keras.mixed_precision.global_policy().name == "mixed_float16"
+
+
+def configure(mixed_precision: bool | None = None, memory_growth: bool = True) -> dict:
+    """Set TensorFlow up for the hardware present. Call it yourself; calling it again
+    with other values switches back (nothing is cached).
 
     Parameters
     ----------
     mixed_precision : bool or None, default None
-        None decides automatically (:func:`mixed_precision_pays`); True or
-        False forces it. The environment variable
-        ``DRAGONN_MIXED_PRECISION=0`` also turns it off.
+        True sets Keras's global policy to ``mixed_float16``, False to ``float32``.
+        None reads the opt-in environment variable ``DRAGONN_MIXED_PRECISION``
+        ("1" or "true": on; anything else or unset: off). Other values raise a TypeError.
+    memory_growth : bool, default True
+        Let TensorFlow allocate GPU memory as needed (only possible before the GPU is
+        first used; later calls leave it as it is).
 
     Returns
     -------
-    dict with keys ``gpus`` (names), ``mixed_precision`` (bool).
+    dict with keys ``gpus`` (names), ``mixed_precision`` (bool, the policy now),
+    ``mixed_precision_pays`` (bool).
     """
+    if mixed_precision is None:
+        mixed_precision = os.environ.get(ENV_MIXED_PRECISION, "0").strip().lower() in ("1", "true", "yes", "on")
+    _check_bool(mixed_precision, "mixed_precision")
+    _check_bool(memory_growth, "memory_growth")
     tf = _tf()
     gpus = list_gpus()
     for gpu in gpus:
         try:
-            tf.config.experimental.set_memory_growth(gpu, True)
+            tf.config.experimental.set_memory_growth(gpu, memory_growth)
         except (RuntimeError, ValueError):  # already initialised: leave it as it is
             pass
-    if mixed_precision is None:
-        mixed_precision = mixed_precision_pays(gpus) and os.environ.get("DRAGONN_MIXED_PRECISION", "1") != "0"
-    if mixed_precision:
-        import keras
+    import keras
 
-        keras.mixed_precision.set_global_policy("mixed_float16")
+    keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
     names = [gpu_details(g).get("device_name", getattr(g, "name", "GPU")) for g in gpus]
-    return {"gpus": names, "mixed_precision": bool(mixed_precision)}
+    return {"gpus": names, "mixed_precision": bool(mixed_precision),
+            "mixed_precision_pays": mixed_precision_pays(gpus)}
 
 
 def strategy():
@@ -87,20 +110,25 @@ def strategy():
 
 
 def describe_device() -> str:
-    """One line saying what will run the models.
+    """One line saying what will run the models; changes nothing.
 
-    Examples: ``"GPU: NVIDIA T4 (mixed precision on)"``,
+    Examples: ``"GPU: NVIDIA T4 (mixed precision off; configure(mixed_precision=True) would pay)"``,
     ``"2 GPUs: NVIDIA A100-SXM4-40GB, NVIDIA A100-SXM4-40GB (mixed precision on)"``,
     ``"CPU: 2 cores, no GPU found"``.
     """
-    info = configure()
-    gpus = info["gpus"]
+    gpus = list_gpus()
     if not gpus:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         return f"CPU: {cores} cores, no GPU found"
-    mp = "on" if info["mixed_precision"] else "off"
+    names = [gpu_details(g).get("device_name", getattr(g, "name", "GPU")) for g in gpus]
+    if mixed_precision_on():
+        mp = "mixed precision on"
+    elif mixed_precision_pays(gpus):
+        mp = "mixed precision off; configure(mixed_precision=True) would pay"
+    else:
+        mp = "mixed precision off"
     label = "GPU" if len(gpus) == 1 else f"{len(gpus)} GPUs"
-    return f"{label}: {', '.join(gpus)} (mixed precision {mp})"
+    return f"{label}: {', '.join(names)} ({mp})"
 
 
 def where_am_i() -> str:

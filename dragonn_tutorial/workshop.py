@@ -17,9 +17,11 @@ The workshop's cells run unchanged::
     SequenceDNN_learning_curve(cnn)
     test_SequenceDNN(cnn, simulation_data)
 
-Differences from 2016: sequences are (n, length, 4) arrays, models are Keras 3
-models, and the max-pooled windows are max-pooled once more (see
-``models.build_cnn(global_pool=...)``).
+Differences from 2016: sequences are (n, length, 4) arrays and models are Keras 3
+models. The architecture is the 2016 one: max pooling with "valid" padding (13
+windows of 35 for 500 bp), flattened into the output layer. ``'global_pool': 'max'``
+(without ``pool_width``) or ``'mean'`` swaps in a position-invariant head (see
+``models.build_cnn``).
 """
 from __future__ import annotations
 
@@ -52,8 +54,8 @@ def get_SequenceDNN(parameters: dict):
     Keys: ``seq_length`` (required), ``num_filters`` (15), ``conv_width`` (25
     shallow, 15 deep), ``pool_width`` (35), ``use_deep_CNN`` (False; then also
     ``num_filters_2/3``, ``conv_width_2/3``), ``dropout`` (0), ``L1`` (0),
-    ``L2`` (0), ``num_tasks`` (1), ``verbose`` (1), ``global_pool`` (True),
-    ``learning_rate`` (1e-3).
+    ``L2`` (0), ``num_tasks`` (1), ``verbose`` (1), ``global_pool`` (False: the 2016
+    flatten head after "valid" pooling), ``learning_rate`` (1e-3).
     """
     from .models import build_cnn
 
@@ -72,10 +74,12 @@ def get_SequenceDNN(parameters: dict):
         widths = (p.get("conv_width", 15), p.get("conv_width_2", 15), p.get("conv_width_3", 15))
     else:
         filters, widths = (p.get("num_filters", 15),), (p.get("conv_width", 25),)
+    global_pool = p.get("global_pool", False)
+    pool_width = p.get("pool_width", None if global_pool in (True, "max") else 35)
     model = build_cnn(p["seq_length"], num_filters=filters, conv_width=widths,
-                      pool_width=p.get("pool_width", 35), dropout=p.get("dropout", 0.0),
+                      pool_width=pool_width, pool_padding="valid", dropout=p.get("dropout", 0.0),
                       l1=p.get("L1", 0.0), l2=p.get("L2", 0.0), num_tasks=p.get("num_tasks", 1),
-                      global_pool=p.get("global_pool", True), learning_rate=p.get("learning_rate", 1e-3),
+                      global_pool=global_pool, learning_rate=p.get("learning_rate", 1e-3),
                       name="deep_cnn" if deep else "shallow_cnn")
     _VERBOSE[model] = int(p.get("verbose", 1))
     return model
@@ -86,8 +90,8 @@ def inspect_SequenceDNN(model):
     from .models import parameter_table
 
     table = parameter_table(model)
-    print(table.to_string())
-    print(f"total parameters: {int(table['parameters'].sum()):,}")
+    print(table.drop(index="total").to_string())
+    print(f"total parameters: {int(table.loc['total', 'parameters']):,}")
     return table
 
 
@@ -165,11 +169,13 @@ def interpret_SequenceDNN_sequence_centric(model, simulation_data, index: int | 
     X, y = simulation_data.X_test, simulation_data.y_test
     if index is None:
         index = int(np.flatnonzero(y[:, 0] > 0)[0])
-    acts = layer_outputs(model, X[index:index + 1], ("conv_1", "relu_1", "pool"))
+    names = [n for n in ("conv_1", "relu_1", "pool") if n in [layer.name for layer in model.layers]]
+    acts = layer_outputs(model, X[index:index + 1], names)
     length = X.shape[1]
-    fig, axes = plt.subplots(4, 1, figsize=(11, 7), sharex=False,
-                             gridspec_kw={"height_ratios": [2, 2, 2, 1.2]})
     titles = {"conv_1": "filters, pre-ReLU", "relu_1": "filters, post-ReLU", "pool": "filters, post max pooling"}
+    titles = {k: v for k, v in titles.items() if k in acts}
+    fig, axes = plt.subplots(len(titles) + 1, 1, figsize=(11, 7), sharex=False,
+                             gridspec_kw={"height_ratios": [2] * len(titles) + [1.2]})
     for ax, (name, title) in zip(axes, titles.items()):
         a = acts[name][0].T  # (filters, positions)
         step = length / a.shape[1] if name == "pool" else 1
@@ -177,7 +183,7 @@ def interpret_SequenceDNN_sequence_centric(model, simulation_data, index: int | 
                   extent=(0, a.shape[1] * step, a.shape[0] + 0.5, 0.5), interpolation="nearest",
                   vmin=-np.abs(a).max() if name == "conv_1" else 0, vmax=np.abs(a).max())
         ax.set(ylabel="filter", title=title, xlim=(0, length))
-    plotting.plot_sequence_sites(simulation_data.sites_test, length, sequence=index, ax=axes[3],
+    plotting.plot_sequence_sites(simulation_data.sites_test, length, sequence=index, ax=axes[-1],
                                  title=f"test sequence {index}: true sites")
     fig.tight_layout()
     plt.show()

@@ -8,11 +8,11 @@ from dragonn_tutorial import device
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):
-    device.configure.cache_clear()
-    yield
-    device.configure.cache_clear()
     import keras
 
+    monkeypatch.delenv("DRAGONN_MIXED_PRECISION", raising=False)
+    keras.mixed_precision.set_global_policy("float32")
+    yield
     keras.mixed_precision.set_global_policy("float32")
 
 
@@ -33,27 +33,61 @@ def test_cpu_only_line():
     assert line.startswith("CPU: ") and line.endswith("cores, no GPU found")
 
 
-def test_one_modern_gpu_gets_memory_growth_and_mixed_precision(monkeypatch):
+def policy():
     import keras
+
+    return keras.mixed_precision.global_policy().name
+
+
+def test_describe_device_changes_nothing(monkeypatch):
+    grown = fake_gpus(monkeypatch, [{"device_name": "NVIDIA T4", "compute_capability": (7, 5)}])
+    line = device.describe_device()
+    assert line == "GPU: NVIDIA T4 (mixed precision off; configure(mixed_precision=True) would pay)"
+    assert grown == [] and policy() == "float32"
+
+
+def test_builders_never_configure(monkeypatch):
+    from dragonn_tutorial import models
 
     grown = fake_gpus(monkeypatch, [{"device_name": "NVIDIA T4", "compute_capability": (7, 5)}])
+    called = []
+    monkeypatch.setattr(device, "configure", lambda *a, **k: called.append(1))
+    models.build_cnn(50, num_filters=2, conv_width=5)
+    assert called == [] and grown == [] and policy() == "float32"
+
+
+def test_configure_is_opt_in_and_reversible(monkeypatch):
+    grown = fake_gpus(monkeypatch, [{"device_name": "NVIDIA T4", "compute_capability": (7, 5)}])
+    info = device.configure()
+    assert info == {"gpus": ["NVIDIA T4"], "mixed_precision": False, "mixed_precision_pays": True}
+    assert grown == [("/physical_device:GPU:0", True)] and policy() == "float32"
+    assert device.configure(mixed_precision=True)["mixed_precision"] and policy() == "mixed_float16"
     assert device.describe_device() == "GPU: NVIDIA T4 (mixed precision on)"
-    assert grown == [("/physical_device:GPU:0", True)]
-    assert keras.mixed_precision.global_policy().name == "mixed_float16"
+    device.configure(mixed_precision=False)
+    assert policy() == "float32"
 
 
-def test_old_gpu_keeps_float32(monkeypatch):
-    import keras
+@pytest.mark.parametrize("bad", ["no", "yes", 1, 0, "False"])
+def test_configure_accepts_booleans_only(bad):
+    with pytest.raises(TypeError, match="mixed_precision must be True or False"):
+        device.configure(mixed_precision=bad)
+    with pytest.raises(TypeError, match="memory_growth"):
+        device.configure(memory_growth=bad)
+    assert policy() == "float32"
 
+
+def test_env_var_opts_in(monkeypatch):
+    fake_gpus(monkeypatch, [{"device_name": "NVIDIA A100", "compute_capability": (8, 0)}])
+    monkeypatch.setenv("DRAGONN_MIXED_PRECISION", "1")
+    assert device.configure()["mixed_precision"] and policy() == "mixed_float16"
+    monkeypatch.setenv("DRAGONN_MIXED_PRECISION", "0")
+    assert not device.configure()["mixed_precision"] and policy() == "float32"
+
+
+def test_old_gpu_does_not_pay(monkeypatch):
     fake_gpus(monkeypatch, [{"device_name": "Tesla K80", "compute_capability": (3, 7)}])
     assert device.describe_device() == "GPU: Tesla K80 (mixed precision off)"
-    assert keras.mixed_precision.global_policy().name == "float32"
-
-
-def test_env_var_turns_mixed_precision_off(monkeypatch):
-    fake_gpus(monkeypatch, [{"device_name": "NVIDIA A100", "compute_capability": (8, 0)}])
-    monkeypatch.setenv("DRAGONN_MIXED_PRECISION", "0")
-    assert device.describe_device().endswith("(mixed precision off)")
+    assert not device.configure()["mixed_precision_pays"]
 
 
 def test_mixed_gpus_need_all_modern(monkeypatch):
