@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "sequences", "motifs", "simulations", "metrics", "baselines", "plotting", "widgets",
     "device", "models", "training", "interpret", "workshop",
+    "filters", "ism", "gradients", "deeplift", "references", "attribution_scores",
     "widgets_architectures",
 }
 

@@ -6,8 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from dragonn_tutorial import interpret, models, sequences, simulations
-from dragonn_tutorial.interpret import _Chain, _deeplift_multipliers, _Rules
+from dragonn_tutorial import deeplift as deeplift_module
+from dragonn_tutorial import interpret, sequences, simulations
 
 keras = pytest.importorskip("keras")
 from keras import layers  # noqa: E402
@@ -59,12 +59,29 @@ def functional_batchnorm(length=L):
 
 
 def workshop_deep(length=L):
-    return randomize(models.build_cnn(length, num_filters=(5, 5), conv_width=(6, 6), pool_width=5,
-                                      compile=False), seed=4, scale=0.4)
+    """The workshop's deep CNN in miniature: (conv, ReLU) x 2, max pool, flatten, dense, sigmoid."""
+    inp = keras.Input((length, 4), name="sequence")
+    x = inp
+    for i in (1, 2):
+        x = layers.Conv1D(5, 6, name=f"conv_{i}")(x)
+        x = layers.Activation("relu", name=f"relu_{i}")(x)
+    x = layers.MaxPooling1D(5, name="pool")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(1, name="logits")(x)
+    out = layers.Activation("sigmoid", name="output")(x)
+    return randomize(keras.Model(inp, out), seed=4, scale=0.4)
 
 
 ARCHITECTURES = {"fused_overlapping_pools": fused_overlapping_pools,
                  "functional_batchnorm": functional_batchnorm, "workshop_deep": workshop_deep}
+_BUILT = {}
+
+
+def shared(arch):
+    """One model per architecture for the whole module (its attribution graphs are traced once)."""
+    if arch not in _BUILT:
+        _BUILT[arch] = ARCHITECTURES[arch]()
+    return _BUILT[arch]
 
 
 def reference_logits(model, refs):
@@ -75,7 +92,7 @@ def reference_logits(model, refs):
 @pytest.mark.parametrize("arch", ARCHITECTURES)
 @pytest.mark.parametrize("reference", ["shuffle", "gc", "zeros", "array", "callable"])
 def test_summation_to_delta(arch, reference):
-    model = ARCHITECTURES[arch]()
+    model = shared(arch)
     X = seqs()
     ref = {"array": seqs(1, seed=9)[0],
            "callable": lambda X: sequences.dinucleotide_shuffle(X, 3, random_state=5)}.get(reference, reference)
@@ -92,9 +109,8 @@ def test_summation_per_pair_in_float64_is_tight():
     model = fused_overlapping_pools("float64")
     X = seqs(8)
     refs = interpret.make_references(X, "shuffle", 5, random_state=0)
-    chain = _Chain(model)
     x, r = np.repeat(X, 5, axis=0), refs.reshape(40, L, 4)
-    m, lx, lr = _deeplift_multipliers(chain, x, r, task=1)
+    m, lx, lr = interpret.multipliers(model, x, r, task=1)
     assert m.dtype == np.float64
     np.testing.assert_allclose((m * (x - r)).sum((1, 2)), lx - lr, atol=1e-10)
 
@@ -154,22 +170,38 @@ def test_identical_reference_gives_zeros_without_nan():
     assert np.isfinite(hyp).all()
 
 
-@pytest.mark.parametrize("rules, build", [
-    (_Rules(maxpool="gradient"), fused_overlapping_pools),
-    (_Rules(split_fused=False), fused_overlapping_pools),
-    (_Rules(batchnorm_training=True), functional_batchnorm),
+class BatchStatistics(layers.Layer):
+    """A wrong rule: BatchNorm with the statistics of the (input, reference) batch."""
+
+    def __init__(self, inner, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = inner
+
+    def call(self, x):
+        return self.inner(x, training=True)
+
+
+def batch_statistics(graph, layer, args, kwargs, is_output):
+    return BatchStatistics(graph.twin(layer))(*args)
+
+
+@pytest.mark.parametrize("patch, build", [
+    ({"MaxPooling1D": "linear", "GlobalMaxPooling1D": "linear"}, fused_overlapping_pools),
+    ({"Conv1D": "linear"}, fused_overlapping_pools),
+    ({"BatchNormalization": batch_statistics}, functional_batchnorm),
 ])
-def test_wrong_rules_break_summation(rules, build):
+def test_wrong_rules_break_summation(patch, build, monkeypatch):
     """Negative controls: the plain gradient through max pooling, a fused ReLU
     treated as linear, or BatchNorm with batch statistics do not sum to delta."""
     model = build()
     X = seqs(10)
     refs = interpret.make_references(X, "shuffle", 4, random_state=0).reshape(40, L, 4)
     x = np.repeat(X, 4, axis=0)
-    chain = _Chain(model)
-    m, _, _ = _deeplift_multipliers(chain, x, refs, 0, rules)
-    good, glx, glr = _deeplift_multipliers(chain, x, refs, 0, _Rules())
+    good, glx, glr = interpret.multipliers(model, x, refs, 0)
     np.testing.assert_allclose((good * (x - refs)).sum((1, 2)), glx - glr, atol=1e-4)
+    for name, rule in patch.items():
+        monkeypatch.setitem(deeplift_module.RULES, name, rule)
+    m, _, _ = interpret.multipliers(model, x, refs, 0)
     gap = np.abs((m * (x - refs)).sum((1, 2)) - (glx - glr))
     assert gap.max() > 0.05
 
@@ -278,22 +310,20 @@ def test_model_is_not_modified():
         np.testing.assert_array_equal(a, b)
 
 
-def test_unsupported_layers_and_models_are_named():
+def test_unsupported_layers_are_named_and_point_to_ism():
     inp = keras.Input((L, 4))
     x = layers.Conv1D(3, 5)(inp)
     x = layers.LayerNormalization(name="my_norm")(x)
     out = layers.Dense(1)(layers.Flatten()(x))
-    with pytest.raises(ValueError, match=r"my_norm.*LayerNormalization.*supported"):
+    with pytest.raises(ValueError, match=r"my_norm.*LayerNormalization.*ism.*integrated_gradients"):
         interpret.deeplift(keras.Model(inp, out), seqs())
-    a = layers.Conv1D(2, 3, name="a")(inp)
-    b = layers.Conv1D(2, 3, name="b")(inp)
-    branched = keras.Model(inp, layers.Dense(1)(layers.Flatten()(layers.Add(name="join")([a, b]))))
-    with pytest.raises(ValueError, match=r"join.*2 inputs"):
-        interpret.ism(branched, seqs())
     soft = keras.Sequential([keras.Input((L, 4)), layers.Conv1D(2, 3), layers.Softmax(name="sm"),
                              layers.Flatten(), layers.Dense(1)])
     with pytest.raises(ValueError, match="sm"):
-        interpret.gradient_x_input(soft, seqs())
+        interpret.deeplift(soft, seqs())
+    # ISM and gradients need no rules: the same models are explained
+    assert np.isfinite(interpret.ism(soft, seqs(2)).delta).all()
+    assert np.isfinite(interpret.gradient_x_input(keras.Model(inp, out), seqs(2))).all()
 
 
 @pytest.mark.parametrize("call, match", [
