@@ -87,7 +87,8 @@ class Motif:
         if (sums <= 0).any():
             raise ValueError(f"ppm of motif {self.name!r} has a row that sums to 0 (position "
                              f"{int(np.argmin(sums))})")
-        ppm = ppm / sums
+        if not np.allclose(sums, 1.0, rtol=0, atol=1e-9):  # keep given probabilities bit for bit
+            ppm = ppm / sums
         ppm.setflags(write=False)
         object.__setattr__(self, "ppm", ppm)
 
