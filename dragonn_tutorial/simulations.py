@@ -581,12 +581,20 @@ SIMULATIONS: dict[str, dict] = {
 }
 
 
+def _registry() -> dict:
+    # the six plus the newer ones (signal regression, cell types, many motifs; simulations_extra)
+    from .simulations_extra import SIMULATIONS_EXTRA
+
+    return {**SIMULATIONS, **SIMULATIONS_EXTRA}
+
+
 def _resolve(name) -> str:
     if callable(name):
         name = getattr(name, "__name__", str(name))
-    key = name if name in SIMULATIONS else f"simulate_{name}"
-    if key not in SIMULATIONS:
-        raise missing_name_error("simulation", name, SIMULATIONS)
+    registry = _registry()
+    key = name if name in registry else f"simulate_{name}"
+    if key not in registry:
+        raise missing_name_error("simulation", name, registry)
     return key
 
 
@@ -597,7 +605,7 @@ def get_available_simulations() -> list[str]:
 
 def get_simulation_function(name) -> Callable:
     """The simulation function for a name (``'simulate_heterodimer_grammar'`` or ``'heterodimer_grammar'``)."""
-    return SIMULATIONS[_resolve(name)]["function"]
+    return _registry()[_resolve(name)]["function"]
 
 
 def simulation_table():
