@@ -18,6 +18,7 @@ _SUBMODULES = {
     "device", "models", "training", "interpret", "workshop",
     "filters", "ism", "gradients", "deeplift", "references", "attribution_scores",
     "widgets_architectures",
+    "simulations_extra", "widgets_multimodal",
 }
 
 __all__ = sorted(_SUBMODULES) + ["set_seed", "__version__"]
