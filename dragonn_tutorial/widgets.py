@@ -324,21 +324,35 @@ def threshold_explorer(y_true, y_score, threshold: float | None = None):
 
 # ----------------------------------------------------------------- training explorer
 
+HEADS = {"max": "global max", "mean": "mean of window maxima", "flatten": "flatten (2016)"}
+
+
 def train_small_cnn(data, num_filters: int = 15, conv_width: int = 25, pool_width: int = 35,
-                    dropout: float = 0.0, n_train: int = 5000, epochs: int = 15, random_state: int = 0):
+                    dropout: float = 0.0, n_train: int = 5000, epochs: int = 15, random_state: int = 0,
+                    head: str = "max"):
     """Train a one-layer CNN on the first ``n_train`` training sequences (quick:
     learning rate 1e-2, at most ``epochs`` epochs, patience 3) and score it on
-    the test set. Returns (history, ClassificationResult)."""
+    the test set. Returns (history, ClassificationResult).
+
+    ``head`` (``HEADS``): ``"max"`` takes each filter's best score anywhere
+    (``pool_width`` is not used: a window max before a global max changes
+    nothing); ``"mean"`` averages the maxima of ``pool_width``-bp windows;
+    ``"flatten"`` is the 2016 head (``pool_width``-bp "valid" pooling, a weight
+    per filter per window).
+    """
     from . import models, training
-    from ._validation import check_int
+    from ._validation import check_choice, check_int
 
     n_train = check_int(n_train, "n_train", 50, len(data.y_train))
+    head = check_choice(head, "head", list(HEADS))
     import keras
 
     keras.utils.set_random_seed(random_state)
+    pooling = {"max": dict(global_pool="max"),
+               "mean": dict(global_pool="mean", pool_width=pool_width),
+               "flatten": dict(global_pool=False, pool_width=pool_width, pool_padding="valid")}[head]
     model = models.build_cnn(data.X_train.shape[1], num_filters=num_filters, conv_width=conv_width,
-                             dropout=dropout, learning_rate=1e-2,  # pool_width: no-op before a global max
-                             num_tasks=data.y_train.shape[1])
+                             dropout=dropout, learning_rate=1e-2, num_tasks=data.y_train.shape[1], **pooling)
     subset = ((data.X_train[:n_train], data.y_train[:n_train]), (data.X_valid, data.y_valid))
     history = training.train(model, subset, epochs=epochs, patience=3, verbose=0)
     return history, training.evaluate(model, data.X_test, data.y_test)
@@ -358,8 +372,9 @@ def draw_training_result(history, result, figsize=(7, 3)):
 
 
 def training_explorer(data, n_train_options=(1000, 2000, 5000)):
-    """Choose filters, width, pooling, dropout and training-set size, press Train,
-    see the learning curve and test metrics. Returns a ``VBox`` (class
+    """Choose filters, width, output head (and, for the mean and flatten heads, the
+    pooling width), dropout and training-set size, press Train, see the learning
+    curve and test metrics. Returns a ``VBox`` (class
     ``dragonn-training-explorer``)."""
     import ipywidgets as w
 
@@ -368,7 +383,10 @@ def training_explorer(data, n_train_options=(1000, 2000, 5000)):
     controls = {
         "num_filters": w.IntSlider(value=15, min=1, max=30, description="filters", style=style),
         "conv_width": w.IntSlider(value=25, min=5, max=40, description="filter width", style=style),
-        "pool_width": w.IntSlider(value=35, min=5, max=100, step=5, description="pool width", style=style),
+        "pool_width": w.IntSlider(value=35, min=5, max=100, step=5, description="pool width", style=style,
+                                  disabled=True),
+        "head": w.Dropdown(options=[(v, k) for k, v in HEADS.items()], value="max", description="output head",
+                           style=style),
         "dropout": w.FloatSlider(value=0.0, min=0.0, max=0.5, step=0.1, description="dropout", style=style),
         "n_train": w.Dropdown(options=sizes, value=5000 if 5000 in sizes else sizes[-1],
                               description="training seqs", style=style),
@@ -395,6 +413,10 @@ def training_explorer(data, n_train_options=(1000, 2000, 5000)):
                          f"{history.best_epoch}: test auROC {result['auROC']:.3f}, "
                          f"auPRC {result['auPRC']:.3f}</code>")
 
+    def on_head(change=None):  # the pooling width only matters for the mean and flatten heads
+        controls["pool_width"].disabled = controls["head"].value == "max"
+
+    controls["head"].observe(on_head, names="value")
     button.on_click(on_click)
     box = w.VBox([w.HBox([w.VBox(list(controls.values())[:3]), w.VBox(list(controls.values())[3:] + [button])]),
                   message, output])

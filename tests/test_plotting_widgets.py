@@ -167,3 +167,20 @@ def test_attribution_peaks_find_the_credited_windows_and_never_the_same_one():
     assert ((b2 <= a2 - irf.width) | (b2 >= a2 + spi1.width) | (b2 == -1)).all()
     with pytest.raises(ValueError, match="per_base must be"):
         W.attribution_peaks(per_base[:, :10], d.X, spi1.name, irf.name)
+
+
+def test_training_explorer_pool_width_matters_only_with_a_pooled_head():
+    data = sim.get_simulation_data("simulate_heterodimer_grammar", {"seq_length": 200, "num_pos": 150, "num_neg": 150},
+                                   test_set_size=60, validation_set_size=60, random_state=0)
+    h, r = W.train_small_cnn(data, num_filters=3, conv_width=10, head="flatten", pool_width=19, n_train=100, epochs=1)
+    assert len(h.epoch) == 1 and 0 <= r["auROC"] <= 1
+    box = W.training_explorer(data, n_train_options=(100,))
+    left, right = box.children[0].children
+    pool, head = left.children[2], right.children[0]
+    assert pool.disabled and head.value == "max"
+    head.value = "flatten"
+    assert not pool.disabled
+    head.value = "max"
+    assert pool.disabled
+    with pytest.raises(ValueError, match=r"head must be one of \['max', 'mean', 'flatten'\]; received 'avg'"):
+        W.train_small_cnn(data, head="avg", n_train=100)
