@@ -151,7 +151,9 @@ def interpret_SequenceDNN_filter_centric(model, simulation_data, max_filters: in
             continue
         plotting.plot_logo(_centered(weights[i]), kind="weights", ax=ax)
         m = matches.iloc[i]
-        ax.set_title(f"filter {i + 1}: {m.motif} (r = {m.correlation:.2f}, {m.strand})", fontsize=9)
+        label = getattr(m, "match", m.motif)  # "no match" when r does not beat the shuffled-filter null
+        null = f", null {m.null_correlation:.2f}" if "null_correlation" in m else ""
+        ax.set_title(f"filter {i + 1}: {label} (r = {m.correlation:.2f}{null}, {m.strand})", fontsize=9)
         ax.set_xlabel("")
     fig.tight_layout()
     plt.show()
