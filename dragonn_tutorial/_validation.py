@@ -39,7 +39,7 @@ import numpy as np
 __all__ = [
     "ParameterTypeError", "close_matches", "missing_name_error", "check_name", "check_one_hot",
     "one_hot_tokens", "check_int", "check_float", "check_bool", "check_choice", "check_range_pair",
-    "check_probabilities", "check_background", "check_indices", "check_array", "check_str",
+    "check_probabilities", "check_background", "gc_background", "check_indices", "check_array", "check_str",
     "rng_from", "base_seed",
 ]
 
@@ -354,6 +354,15 @@ def check_probabilities(p, name: str, atol: float = 1e-6, positive: bool = False
     return arr
 
 
+def gc_background(gc) -> np.ndarray:
+    """The one GC -> base probabilities formula, vectorised and unchecked:
+    GC fraction(s) ``g`` of any shape -> ``[(1 - g) / 2, g / 2, g / 2, (1 - g) / 2]``
+    on a new last axis of 4 (A, C, G, T). Check ``g`` first (e.g. with
+    :func:`check_background` or :func:`check_array`); NaN stays NaN."""
+    g = np.asarray(gc, dtype=float)
+    return np.stack([(1 - g) / 2, g / 2, g / 2, (1 - g) / 2], axis=-1)
+
+
 def check_background(background, name: str = "background", positive: bool = False) -> np.ndarray:
     """A, C, G, T probabilities (shape (4,)) from a GC fraction or 4 non-negative numbers.
 
@@ -374,7 +383,7 @@ def check_background(background, name: str = "background", positive: bool = Fals
         if positive and gc in (0.0, 1.0):
             raise ValueError(f"{name} must be a GC fraction strictly between 0 and 1 here (log-odds "
                              f"against a zero base probability are infinite); received {gc}")
-        return np.array([(1 - gc) / 2, gc / 2, gc / 2, (1 - gc) / 2])
+        return gc_background(gc)
     b = _as_numeric_array(background, name, "a GC fraction or 4 numbers (A, C, G, T)")
     b = np.asarray(b, dtype=float)
     if b.shape == ():

@@ -71,7 +71,7 @@ class Sites:
         return Sites(*(np.concatenate([getattr(p, f) for p in parts])
                        for f in ("sequence", "motif", "start", "end", "strand")))
 
-    def select(self, indices, n: int | None = None) -> "Sites":
+    def select(self, indices, n: int | None = None, return_index: bool = False):
         """The sites of the sequences ``indices``, renumbered 0..len(indices)-1: a join.
 
         New sequence ``j`` gets every site of old sequence ``indices[j]`` (sorted by
@@ -87,6 +87,13 @@ class Sites:
         n : int, optional
             The number of sequences the sites belong to (``Dataset.subset``
             passes it); with it, indices outside ``[-n, n)`` raise ValueError.
+        return_index : bool, default False
+            Also return, for each selected site, its position in ``self``
+            (to carry arrays parallel to the sites, such as affinities).
+
+        Returns
+        -------
+        Sites, or (Sites, ndarray of int64) with ``return_index``
         """
         if n is None:
             raw = np.asarray(indices) if not isinstance(indices, slice) else None
@@ -112,7 +119,8 @@ class Sites:
         new_seq = np.repeat(np.arange(len(idx), dtype=np.int64), c)
         within = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
         src = order[np.repeat(offsets[idx], c) + within]
-        return Sites(new_seq, self.motif[src], self.start[src], self.end[src], self.strand[src])
+        picked = Sites(new_seq, self.motif[src], self.start[src], self.end[src], self.strand[src])
+        return (picked, src.astype(np.int64)) if return_index else picked
 
     def of_sequence(self, i: int) -> "Sites":
         """The sites of sequence ``i`` (numbers unchanged)."""

@@ -257,3 +257,11 @@ def test_metrics_read_predict_proba_columns():
     assert MET.ClassificationResult(y, two)["auROC"] == MET.ClassificationResult(y, p1)["auROC"]
     with pytest.raises(ValueError, match="y_score must have the same shape"):
         MET.ClassificationResult(y, np.c_[p1, p1])  # rows do not sum to 1: not predict_proba
+
+
+def test_sites_select_can_return_where_each_site_came_from():
+    sites = SIM.Sites(np.array([1, 0, 1]), np.array(["b", "a", "c"], dtype=object), np.array([9, 1, 3]),
+                      np.array([12, 4, 6]), np.array([1, -1, 1]))
+    picked, src = sites.select([1, 1, 0], return_index=True)
+    np.testing.assert_array_equal(src, [2, 0, 2, 0, 1])
+    np.testing.assert_array_equal(picked.start, sites.start[src])
