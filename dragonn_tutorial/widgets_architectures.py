@@ -347,10 +347,14 @@ def draw_stack(layers: Sequence[StackLayer], seq_length: int, ax=None, grammars:
     ax.set_yticks(range(len(names)), names, fontsize=8)
     ax.set_xlim(-0.5, seq_length - 0.5)
     ax.set_ylim(-1.2 - len(grammars or GRAMMARS) * 0.5, len(names) - 0.5)
+    from matplotlib.transforms import blended_transform_factory
+
+    right_edge = blended_transform_factory(ax.transAxes, ax.transData)
     for k, (label, (_, width)) in enumerate((grammars or GRAMMARS).items()):
         y = -0.8 - 0.5 * k
-        ax.plot([lo, lo + width - 1], [y, y], color="0.4", lw=3)
-        ax.text(lo + width + 3, y, f"{label} (up to {width} bp)", va="center", fontsize=7, color="0.3")
+        ax.plot([lo, min(lo + width, seq_length) - 1], [y, y], color="0.4", lw=3)
+        ax.text(0.995, y, f"{label} (up to {width} bp)", va="center", ha="right", fontsize=7, color="0.3",
+                transform=right_edge)
     ax.set_xlabel("input position (bp)")
     ax.set_title(f"receptive field {hi - lo + 1} bp: the input span one output unit sees", fontsize=10)
     return ax
