@@ -39,7 +39,7 @@ import numpy as np
 __all__ = [
     "ParameterTypeError", "close_matches", "missing_name_error", "check_name", "check_one_hot",
     "one_hot_tokens", "check_int", "check_float", "check_bool", "check_choice", "check_range_pair",
-    "check_probabilities", "check_background", "gc_background", "check_indices", "check_array", "check_str",
+    "check_probabilities", "check_background", "gc_background", "check_indices", "check_array", "check_str", "check_memory",
     "rng_from", "base_seed",
 ]
 
@@ -439,6 +439,27 @@ def check_indices(indices, n: int, name: str = "indices", allow_duplicates: bool
     if not allow_duplicates and len(np.unique(arr)) != len(arr):
         raise ValueError(f"{name} must not repeat an index; received duplicates")
     return arr
+
+
+def _physical_memory() -> int:
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        return 64 * 2 ** 30
+
+
+def check_memory(nbytes: float, name: str, what: str) -> None:
+    """Refuse a request whose result alone would not fit in this machine's memory.
+
+    A ValueError naming ``name`` (e.g. "n") and the size, instead of a
+    MemoryError (or swapping) deep inside numpy.
+    """
+    limit = _physical_memory()
+    if nbytes > limit:
+        raise ValueError(f"{name} is too large: {what} would need {nbytes / 2 ** 30:.1f} GiB, more "
+                         f"than this machine's {limit / 2 ** 30:.1f} GiB of memory")
 
 
 # --------------------------------------------------------------------------- randomness

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, Sequence, Union
 import numpy as np
 
 from ._validation import (ParameterTypeError, base_seed, check_background, check_bool, check_int,
-                          check_one_hot, check_str, one_hot_tokens, rng_from)
+                          check_memory, check_one_hot, check_str, one_hot_tokens, rng_from)
 
 ALPHABET = "ACGT"
 #: IUPAC nucleotide codes and their complements (either case): R=AG<->Y=CT, K=GT<->M=AC,
@@ -223,6 +223,7 @@ def random_sequences(n: int, length: int, gc_fraction: float = 0.5, random_state
     """
     n = check_int(n, "n", 0)
     length = check_int(length, "length", 1)
+    check_memory(17.0 * n * length, "n", f"{n} x {length} bp one-hot sequences")
     p = background_probabilities(gc_fraction)
     rng = rng_from(random_state)
     as_strings = check_bool(as_strings, "as_strings")
@@ -333,6 +334,7 @@ def dinucleotide_counts(X: np.ndarray) -> np.ndarray:
 def kmer_names(k: int) -> list[str]:
     """All 4**k k-mers in the column order of :func:`kmer_counts` (AAA..., AAC..., ...)."""
     k = check_int(k, "k", 1, 12)
+    check_memory(120.0 * 4 ** k, "k", f"{4 ** k} k-mer names")
     codes = np.arange(4 ** k)
     digits = (codes[:, None] // 4 ** np.arange(k - 1, -1, -1)) % 4
     return ["".join(ALPHABET[d] for d in row) for row in digits]
@@ -384,6 +386,7 @@ def _kmer_counts_tokens(tokens: np.ndarray, k: int, sparse: bool | None):
     n_kmers = 4 ** k
     code[has_n] = n_kmers  # sentinel, dropped below
     if not sparse:
+        check_memory(12.0 * n * (n_kmers + 1), "k", f"a dense table of {n} x 4**{k} counts (use sparse=True)")
         flat = (np.arange(n, dtype=np.int64)[:, None] * (n_kmers + 1) + code).ravel()
         table = np.bincount(flat, minlength=n * (n_kmers + 1)).reshape(n, n_kmers + 1)
         return table[:, :n_kmers].astype(np.float32)

@@ -19,8 +19,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._validation import (ParameterTypeError, check_float, check_indices, check_int, check_range_pair,
-                          missing_name_error, rng_from)
+from ._validation import (ParameterTypeError, check_float, check_indices, check_int, check_memory,
+                          check_range_pair, missing_name_error, rng_from)
 from .motifs import Motif, get_motif
 from .sequences import _sample_bases, _tokens_to_one_hot, background_probabilities
 
@@ -344,6 +344,8 @@ def _common(seq_length, GC_fraction, num_pos=None, num_neg=None):
         out.append(check_int(num_pos, "num_pos", 0))
     if num_neg is not None:
         out.append(check_int(num_neg, "num_neg", 0))
+        check_memory(20.0 * (out[2] + out[3]) * seq_length, "num_pos + num_neg",
+                     f"{out[2] + out[3]} sequences of seq_length {seq_length}")
     return out
 
 
@@ -451,6 +453,7 @@ def simulate_multi_motif_embedding(motif_names=("CTCF_known1", "ZNF143_known2", 
     seq_length, gc = _common(seq_length, GC_fraction)
     motifs = _motifs(motif_names, "motif_names")
     n = check_int(num_seqs, "num_seqs", 0)
+    check_memory(20.0 * n * seq_length, "num_seqs", f"{n} sequences of seq_length {seq_length}")
     low = check_int(min_num_motifs, "min_num_motifs", 0, len(motifs))
     high = check_int(max_num_motifs, "max_num_motifs", 0, len(motifs))
     check_range_pair(low, high, "min_num_motifs", "max_num_motifs")
