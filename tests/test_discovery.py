@@ -136,3 +136,29 @@ def test_motif_substitution_effects_agree_with_the_pssm(ebox_model):
     # the palindrome read on the minus strand gives the same table
     rc = discovery.motif_substitution_effects(ebox_model, X[0], 10, Motif("ebox", ppm), strand="-")
     np.testing.assert_allclose(np.sort(rc.pssm_delta), np.sort(df.pssm_delta))
+
+
+# ------------------------------------------------------------------ notebook 09's panel
+def test_contribution_panel_marks_hits_and_rejects_bad_input():
+    from dragonn_tutorial import widgets_real_data as wr
+
+    rng = np.random.default_rng(0)
+    contrib = rng.normal(0, 0.1, (3, 50, 4))
+    hits = [[("pos_0", 10, 18, "+")], [], [("pos_1", 40, 48, "-"), ("pos_0", 5, 9, "+")]]
+    fig = wr.draw_contribution_panel(contrib, 2, hits, names=["a", "b", "c"])
+    ax = fig.axes[0]
+    spans = [p for p in ax.patches if p.get_alpha() == 0.35]
+    assert len(spans) == 2
+    assert "c: total" in ax.get_title()
+    assert {t.get_text() for t in ax.texts} >= {"pos_1 (-)", "pos_0 (+)"}
+    zoomed = wr.draw_contribution_panel(contrib, 2, hits, window=(30, 50))
+    assert [t.get_text() for t in zoomed.axes[0].texts if "pos" in t.get_text()] == ["pos_1 (-)"]
+    with pytest.raises(ValueError, match="index"):
+        wr.draw_contribution_panel(contrib, 3, hits)
+    box = wr.contribution_explorer(contrib, hits, names=["a", "b", "c"])
+    message = box.children[2]
+    assert "#0 a" in message.value and "pos_0 10-18" in message.value
+    box.children[0].children[0].value = 1  # the second sequence with a hit: c
+    assert "#2 c" in message.value and "pos_1 40-48 (-)" in message.value
+    with pytest.raises(ValueError, match="one entry per sequence"):
+        wr.contribution_explorer(contrib, hits[:2])
