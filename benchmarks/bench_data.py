@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import measure, print_table  # noqa: E402
 
 from dragonn_tutorial import motifs, sequences, simulations  # noqa: E402
+from dragonn_tutorial._validation import check_one_hot  # noqa: E402
 
 WORKSHOP = {"motif1": "SPI1_known4", "motif2": "IRF_known20", "seq_length": 500, "min_spacing": 2,
             "max_spacing": 5, "num_pos": 10000, "num_neg": 10000, "GC_fraction": 0.4}
@@ -40,7 +41,9 @@ def main():
          measure(lambda: sequences.dinucleotide_shuffle(X[:1000], 20, random_state=0), repeats=3), "<= 2"),
         ("scan 20,000 x 500 bp, 14-bp motif, both strands", measure(lambda: motifs.scan(X, width14)), "<= 0.3"),
         ("kmer_counts 20,000 x 500 bp, k=6 (sparse)", measure(lambda: sequences.kmer_counts(X, 6)), "<= 1"),
-        ("tokens_from_one_hot 20,000 x 500 bp", measure(lambda: sequences.tokens_from_one_hot(X)), "-"),
+        ("tokens_from_one_hot 20,000 x 500 bp (checks + tokenises)",
+         measure(lambda: sequences.tokens_from_one_hot(X)), "-"),
+        ("check_one_hot 20,000 x 500 bp (the validation alone)", measure(lambda: check_one_hot(X)), "-"),
     ]
     for name in simulations.get_available_simulations():
         kwargs = dict(WORKSHOP) if name == "simulate_heterodimer_grammar" else {}

@@ -18,7 +18,7 @@ from dragonn_tutorial import plotting as P
 from dragonn_tutorial import sequences as S
 from dragonn_tutorial import simulations as SIM
 
-FAST = settings(max_examples=30, deadline=None, derandomize=True,
+FAST = settings(max_examples=30, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 IUPAC = "ACGTRYKMSWBVDHNacgtrykmswbvdhn"
 
@@ -233,7 +233,7 @@ def test_sites_select_gives_each_new_sequence_exactly_the_old_sites(case):
         assert np.all(np.diff(mine.start) >= 0)
 
 
-@settings(max_examples=12, deadline=None, derandomize=True)
+@settings(max_examples=12, deadline=None, derandomize=True, database=None)
 @given(st.sampled_from(SIM.get_available_simulations()[:6]), st.integers(0, 10 ** 6), st.floats(0.2, 0.8))
 def test_every_simulation_returns_one_hot_with_sites_inside_and_apart(name, seed, gc):
     small = {"simulate_motif_counting": dict(seq_length=200, pos_counts=(1, 3), neg_counts=(0, 1)),
@@ -293,7 +293,7 @@ def test_metrics_refuse_non_finite_scores(ys, i, value):
 
 # ------------------------------------------------------------------------------ baselines and plotting
 
-@settings(max_examples=5, deadline=None, derandomize=True)
+@settings(max_examples=5, deadline=None, derandomize=True, database=None)
 @given(st.integers(1, 4), st.floats(0.01, 10))
 def test_kmer_classifier_params_round_trip_through_clone(k, C):
     from sklearn.base import clone
@@ -307,7 +307,7 @@ def test_kmer_classifier_params_round_trip_through_clone(k, C):
     assert np.isfinite(fitted.decision_function(X)).all()
 
 
-@settings(max_examples=8, deadline=None, derandomize=True)
+@settings(max_examples=8, deadline=None, derandomize=True, database=None)
 @given(st.integers(1, 30), st.integers(0, 10 ** 6))
 def test_plots_return_their_axes_on_any_valid_window(length, seed):
     import matplotlib.pyplot as plt
