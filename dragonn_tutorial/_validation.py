@@ -39,7 +39,7 @@ import numpy as np
 __all__ = [
     "ParameterTypeError", "close_matches", "missing_name_error", "check_name", "check_one_hot",
     "one_hot_tokens", "check_int", "check_float", "check_bool", "check_choice", "check_range_pair",
-    "check_probabilities", "check_background", "gc_background", "check_indices", "check_array", "check_str", "check_memory",
+    "check_probabilities", "check_background", "gc_background", "check_indices", "check_array", "check_str", "check_memory", "check_path",
     "rng_from", "base_seed",
 ]
 
@@ -448,6 +448,18 @@ def _physical_memory() -> int:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
         return 64 * 2 ** 30
+
+
+def check_path(path, name: str = "path"):
+    """``path`` if it is a str or os.PathLike (not bytes, not a file descriptor number)."""
+    import os
+
+    if isinstance(path, (bool, int)) or not isinstance(path, (str, os.PathLike)):
+        raise ParameterTypeError(f"{name} must be a file path (str or os.PathLike); received "
+                                 f"{type(path).__name__} {_short(path)}")
+    if not os.fspath(path):
+        raise ValueError(f"{name} must be a non-empty file path; received ''")
+    return path
 
 
 def check_memory(nbytes: float, name: str, what: str) -> None:

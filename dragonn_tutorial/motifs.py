@@ -18,8 +18,8 @@ from typing import NamedTuple, Sequence, Union
 import numpy as np
 
 from ._validation import (ParameterTypeError, check_array, check_background, check_bool,
-                          check_choice, check_float, check_int, check_str, missing_name_error,
-                          one_hot_tokens, rng_from)
+                          check_choice, check_float, check_int, check_path, check_str,
+                          missing_name_error, one_hot_tokens, rng_from)
 from .sequences import ALPHABET, _tokens_to_one_hot, one_hot_decode
 
 BackgroundLike = Union[float, Sequence[float], np.ndarray]
@@ -281,9 +281,7 @@ def load_motifs(path, format: str | None = None, pseudocount: float = 0.0,
         check_choice(format, "format", _READERS + (None,))
     if keep is not None:
         check_choice(keep, "keep", (None, "first", "last"))
-    if isinstance(path, (bytes, int)) or not isinstance(path, (str, os.PathLike)):
-        raise ParameterTypeError(f"path must be a file path (str or os.PathLike); received "
-                                 f"{type(path).__name__}")
+    check_path(path)
     with _open_text(path) as handle:
         lines = handle.read().splitlines()
     fmt = format or _detect_format(lines, path)

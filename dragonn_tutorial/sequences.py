@@ -13,7 +13,8 @@ from typing import Iterable, Iterator, Sequence, Union
 import numpy as np
 
 from ._validation import (ParameterTypeError, base_seed, check_background, check_bool, check_int,
-                          check_memory, check_one_hot, check_str, one_hot_tokens, rng_from)
+                          check_memory, check_one_hot, check_path, check_str, one_hot_tokens,
+                          rng_from)
 
 ALPHABET = "ACGT"
 #: IUPAC nucleotide codes and their complements (either case): R=AG<->Y=CT, K=GT<->M=AC,
@@ -413,6 +414,7 @@ def read_fasta(path: Union[str, os.PathLike]) -> Iterator[tuple[str, str]]:
     joined. Blank lines are skipped. Raises ValueError (with the line number)
     when sequence text appears before the first header.
     """
+    check_path(path)
     name, parts = None, []
     with open(path, "r", encoding="ascii", errors="replace") as handle:
         for lineno, line in enumerate(handle, start=1):
@@ -438,6 +440,7 @@ def write_fasta(records, path: Union[str, os.PathLike], line_width: int = 80) ->
     wrapped at ``line_width`` characters (0 = no wrapping).
     """
     line_width = check_int(line_width, "line_width", 0)
+    check_path(path)
     if isinstance(records, dict):
         records = records.items()
     if isinstance(records, (str, bytes)) or not hasattr(records, "__iter__"):
