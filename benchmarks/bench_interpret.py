@@ -3,11 +3,14 @@ well each recovers the true motif positions once the model is trained.
 
     python benchmarks/bench_interpret.py            # speed table only (untrained weights)
     python benchmarks/bench_interpret.py quality    # also train the deep model and score methods
+    python benchmarks/bench_interpret.py architectures  # also residual and dilated CNN rows
 
 ISM is timed three ways on the same sequences: ``interpret.ism`` (batched, only
 the window a substitution can reach recomputed in the conv layers), batched
-full-length mutants, and the original approach of one ``model.predict`` call per
-mutant (timed on 300 mutants and scaled to all of them).
+full-length mutants (``window=False``), and the original approach of one
+``model.predict`` call per mutant (timed on 300 mutants and scaled to all of them).
+The residual and dilated CNNs of ``models`` (500 bp) get DeepLIFT (1,000 x 20
+shuffles) and ISM (100 sequences, with and without the window) rows too.
 """
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ import resource
 import sys
 import time
 from pathlib import Path
-from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import measure, print_table  # noqa: E402
@@ -47,8 +49,7 @@ def per_mutation_predict(model, X, n_calls: int = 300) -> float:
 def speed(model, X):
     X100, X1000 = X[:100], X[:1000]
     fast = measure(lambda: interpret.ism(model, X100), repeats=3)
-    with mock.patch.object(interpret._Chain, "local_prefix", lambda self: ([], 1)):
-        full = measure(lambda: interpret.ism(model, X100), repeats=1)
+    full = measure(lambda: interpret.ism(model, X100, window=False), repeats=1)
     slow = per_mutation_predict(model, X100)
     rows = [
         ("ism, 100 sequences (150,000 mutants)", fast, "<= 3"),
@@ -64,6 +65,22 @@ def speed(model, X):
     print_table(rows, "Attribution speed, deep CNN (3 x 15 filters of width 15), 500 bp, this machine")
     print(f"\nISM speed-up over one predict() per mutant: {slow / fast['best']:.0f}x (target >= 50x); "
           f"over full-length batched mutants: {full['best'] / fast['best']:.1f}x")
+
+
+def architectures(X):
+    """DeepLIFT and ISM on the residual and dilated CNNs of ``models`` (untrained weights)."""
+    X100, X1000 = X[:100], X[:1000]
+    rows = []
+    for name, build in (("residual_cnn", models.residual_cnn), ("dilated_cnn", models.dilated_cnn)):
+        model = build(500)
+        rows += [
+            (f"{name}: deeplift, 1,000 x 20 shuffles",
+             measure(lambda: interpret.deeplift(model, X1000, "shuffle", 20), repeats=1), "-"),
+            (f"{name}: ism, 100 sequences (window)", measure(lambda: interpret.ism(model, X100), repeats=1), "-"),
+            (f"{name}: ism, 100 sequences (full-length mutants)",
+             measure(lambda: interpret.ism(model, X100, window=False), repeats=1), "-"),
+        ]
+    print_table(rows, "Attribution speed, residual and dilated CNNs (models.residual_cnn / dilated_cnn), 500 bp")
 
 
 def quality():
@@ -95,7 +112,9 @@ def quality():
 def main(args):
     X = sequences.random_sequences(1000, 500, 0.4, random_state=0)
     speed(models.deep_cnn(500), X)
-    if "quality" in args:
+    if "architectures" in args or "all" in args:
+        architectures(X)
+    if "quality" in args or "all" in args:
         quality()
     print(f"\npeak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB")
 
