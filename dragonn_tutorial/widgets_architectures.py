@@ -346,15 +346,11 @@ def draw_stack(layers: Sequence[StackLayer], seq_length: int, ax=None, grammars:
     names = ["input"] + list(table.index)
     ax.set_yticks(range(len(names)), names, fontsize=8)
     ax.set_xlim(-0.5, seq_length - 0.5)
-    ax.set_ylim(-1.2 - len(grammars or GRAMMARS) * 0.5, len(names) - 0.5)
-    from matplotlib.transforms import blended_transform_factory
-
-    right_edge = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.set_ylim(-1.0 - len(grammars or GRAMMARS) * 0.7, len(names) - 0.5)
     for k, (label, (_, width)) in enumerate((grammars or GRAMMARS).items()):
-        y = -0.8 - 0.5 * k
+        y = -1.0 - 0.7 * k
         ax.plot([lo, min(lo + width, seq_length) - 1], [y, y], color="0.4", lw=3)
-        ax.text(0.995, y, f"{label} (up to {width} bp)", va="center", ha="right", fontsize=7, color="0.3",
-                transform=right_edge)
+        ax.text(lo, y + 0.12, f"{label} (up to {width} bp)", va="bottom", ha="left", fontsize=7, color="0.3")
     ax.set_xlabel("input position (bp)")
     ax.set_title(f"receptive field {hi - lo + 1} bp: the input span one output unit sees", fontsize=10)
     return ax
@@ -385,7 +381,7 @@ def architecture_explorer(seq_length: int = 1000, n_layers: int = 3, kernel_widt
     controls = {
         "n_layers": w.IntSlider(value=n_layers, min=1, max=8, description="conv layers", style=style),
         "kernel_width": w.IntSlider(value=kernel_width, min=1, max=25, description="kernel width", style=style),
-        "dilation": w.IntSlider(value=dilation, min=1, max=4, description="dilation (layer i: d^i)",
+        "dilation": w.IntSlider(value=dilation, min=1, max=4, description="dilation d (d^i)",
                                 style=style),
         "pool": w.Dropdown(options=[1, 2, 4, 8], value=pool, description="max-pool width", style=style),
         "filters": w.IntSlider(value=filters, min=4, max=128, step=4, description="filters", style=style),
