@@ -410,3 +410,118 @@ def plot_confusion_matrix(y_true, y_score, threshold: float = 0.5, ax=None,
     ax.set_yticks([0, 1], ["true negative", "true positive"])
     ax.set_title(title if title is not None else f"threshold {threshold:g}")
     return ax
+
+
+# --------------------------------------------------------------------------- regression
+REGRESSION_FIELDS = ("MSE", "pearson", "spearman", "num_observed")
+
+
+class RegressionResult:
+    """Metrics for each task of a (multi-task) regression: mean squared error, Pearson
+    and Spearman correlation, on the measured entries (NaN labels are skipped per task).
+
+    Parameters
+    ----------
+    y_true : array-like, shape=(n,) or (n, tasks)
+        Measured values; NaN = not measured.
+    y_pred : array-like, same shape
+        Predictions (finite).
+    task_names : sequence of str, optional
+
+    Attributes
+    ----------
+    results : list of dict
+        One dict per task with the keys in ``REGRESSION_FIELDS``.
+
+    Examples
+    --------
+    >>> r = RegressionResult([1.0, 2.0, 3.0, 4.0], [1.1, 1.9, 3.2, 3.9])
+    >>> round(r["pearson"], 3)
+    0.993
+    """
+
+    def __init__(self, y_true, y_pred, task_names: Sequence[str] | None = None):
+        from scipy.stats import pearsonr, spearmanr
+
+        y_true = _numeric(y_true, "y_true").astype(float)
+        y_pred = _numeric(y_pred, "y_pred").astype(float)
+        if y_true.ndim == 1:
+            y_true = y_true[:, None]
+        if y_pred.ndim == 1:
+            y_pred = y_pred[:, None]
+        if y_true.ndim != 2 or y_pred.shape != y_true.shape:
+            raise ValueError(f"y_true and y_pred must have the same shape (n,) or (n, tasks); "
+                             f"received {y_true.shape} and {y_pred.shape}")
+        if not np.isfinite(y_pred).all():
+            raise ValueError(f"y_pred holds {int((~np.isfinite(y_pred)).sum())} NaN or infinite values")
+        if np.isinf(y_true).any():
+            raise ValueError("y_true holds infinite values; use NaN for missing ones")
+        n_tasks = y_true.shape[1]
+        names = [f"task_{t}" for t in range(n_tasks)] if task_names is None else [str(t) for t in task_names]
+        if isinstance(task_names, (str, bytes)) or len(names) != n_tasks:
+            raise ValueError(f"task_names must have one name per task ({n_tasks}); received {task_names!r}")
+        self.task_names = names
+        self.y_true, self.y_pred = y_true, y_pred
+        self.results = []
+        for t in range(n_tasks):
+            keep = ~np.isnan(y_true[:, t])
+            yt, pt = y_true[keep, t], y_pred[keep, t]
+            if len(yt) < 2:
+                raise ValueError(f"task {names[t]} has {len(yt)} measured value(s); need at least 2")
+            varied = np.std(yt) > 0 and np.std(pt) > 0
+            self.results.append({"MSE": float(np.mean((yt - pt) ** 2)),
+                                 "pearson": float(pearsonr(yt, pt)[0]) if varied else float("nan"),
+                                 "spearman": float(spearmanr(yt, pt)[0]) if varied else float("nan"),
+                                 "num_observed": int(keep.sum())})
+
+    def __getitem__(self, field: str):
+        """One metric: a float for one task, an array over tasks otherwise."""
+        if field not in REGRESSION_FIELDS:
+            from ._validation import missing_name_error
+
+            raise missing_name_error("metric", field, REGRESSION_FIELDS)
+        values = [r[field] for r in self.results]
+        return values[0] if len(values) == 1 else np.array(values)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    @staticmethod
+    def _line(r: dict) -> str:
+        return (f"MSE: {r['MSE']:.4g} Pearson r: {r['pearson']:.3f} Spearman r: {r['spearman']:.3f} "
+                f"Num Observed: {r['num_observed']}")
+
+    def __str__(self) -> str:
+        if len(self.results) == 1:
+            return self._line(self.results[0])
+        return "\n".join(f"{name}: {self._line(r)}" for name, r in zip(self.task_names, self.results))
+
+    def __repr__(self) -> str:
+        return f"<RegressionResult {len(self)} task(s)>\n{self}"
+
+    def to_frame(self, model: str | None = None):
+        """A tidy pandas table: one row per task (and a ``model`` column if given)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.results, index=pd.Index(self.task_names, name="task"))
+        if model is not None:
+            frame.insert(0, "model", model)
+        return frame
+
+    def plot_scatter(self, task: int = 0, ax=None, title: str | None = None):
+        """Predicted against measured values of one task, with the y = x line and r in the title."""
+        from .plotting import _axes
+
+        task = check_int(task, "task", 0, len(self.results) - 1)
+        ax = _axes(ax)
+        keep = ~np.isnan(self.y_true[:, task])
+        yt, pt = self.y_true[keep, task], self.y_pred[keep, task]
+        ax.scatter(yt, pt, s=6, alpha=0.4, color="#255C99", edgecolors="none")
+        low, high = float(min(yt.min(), pt.min())), float(max(yt.max(), pt.max()))
+        ax.plot([low, high], [low, high], ls=":", color="grey", lw=1, label="y = x")
+        r = self.results[task]
+        ax.set(xlabel="measured", ylabel="predicted",
+               title=title if title is not None else
+               f"{self.task_names[task]}: Pearson r {r['pearson']:.3f}, Spearman {r['spearman']:.3f}")
+        ax.legend(loc="upper left", fontsize="small")
+        return ax

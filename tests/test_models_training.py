@@ -67,8 +67,10 @@ def test_train_learns_and_keeps_the_best_epoch(tiny):
     assert 1 <= history.best_epoch <= len(history.epoch) <= 30
     assert history.best_val_loss == pytest.approx(min(history.val_loss))
     # the model ends with the best epoch's weights: its validation loss is the recorded minimum
-    p = training.predict(model, tiny.X_valid)
-    assert training._bce(tiny.y_valid, p) == pytest.approx(history.best_val_loss, abs=1e-5)
+    val_loss = model.evaluate(tiny.X_valid, tiny.y_valid, verbose=0, batch_size=1024)
+    assert val_loss == pytest.approx(history.best_val_loss, abs=1e-5)
+    # patience=3 means three epochs without improvement, then stop
+    assert not history.stopped_early or len(history.epoch) == history.best_epoch + 3
     result = training.evaluate(model, tiny.X_test, tiny.y_test)
     assert result["auROC"] > 0.9
     frame = history.to_frame()
