@@ -18,6 +18,7 @@ _SUBMODULES = {
     "device", "models", "training", "interpret", "workshop",
     "filters", "ism", "gradients", "deeplift", "references", "attribution_scores",
     "widgets_architectures",
+    "practice", "negatives", "widgets_training",
     "datasets", "discovery", "cli", "widgets_real_data",
     "simulations_extra", "widgets_multimodal",
 }
