@@ -20,7 +20,8 @@ WORKSHOP = {"motif1": "SPI1_known4", "motif2": "IRF_known20", "seq_length": 500,
 BUILDERS = {
     "shallow": (lambda: models.shallow_cnn(500), "<= 60 s to best"),
     "deep": (lambda: models.deep_cnn(500), "<= 120 s to best"),
-    "shallow, 2016 flatten head": (lambda: models.shallow_cnn(500, global_pool=False), "-"),
+    "shallow, 2016 flatten head": (lambda: models.shallow_cnn(500, global_pool=False, pool_width=35,
+                                                              pool_padding="valid"), "-"),
     "shallow, 60 filters, lr 3e-3": (lambda: models.shallow_cnn(500, num_filters=60, learning_rate=3e-3),
                                      "auROC >= 0.98"),
 }

@@ -247,9 +247,15 @@ def predict(model, X, batch_size: int = 1024) -> np.ndarray:
     arrays = _as_inputs(model, X, "X")
     batch_size = check_int(batch_size, "batch_size", 1)
     n = len(arrays[0])
-    # predict_on_batch per slice: no tf.data pipeline, so no per-call TF log lines and less overhead
-    parts = [np.asarray(model.predict_on_batch(_feed([a[i:i + batch_size] for a in arrays])), dtype=np.float32)
-             for i in range(0, n, batch_size)]
+    # predict_on_batch per slice: no tf.data pipeline, so no per-call TF log lines and less overhead;
+    # a short last slice is padded to the full batch so the compiled graph is not traced again
+    parts = []
+    for i in range(0, n, batch_size):
+        chunk = [a[i:i + batch_size] for a in arrays]
+        size = len(chunk[0])
+        if n > batch_size and size < batch_size:
+            chunk = [np.concatenate([c, np.zeros((batch_size - size,) + c.shape[1:], c.dtype)]) for c in chunk]
+        parts.append(np.asarray(model.predict_on_batch(_feed(chunk)), dtype=np.float32)[:size])
     if not parts:
         return np.zeros((0, model.outputs[0].shape[-1]), np.float32)
     out = np.concatenate(parts)
