@@ -43,7 +43,26 @@ def fit_cnn(data, rc: bool, seed: int):
                           verbose=0, random_state=seed)
     predict = (lambda X: datasets.predict_rc(model, X)[:, 0]) if rc else \
         (lambda X: training.predict(model, X)[:, 0])
+    predict.model = model
     return predict, hist
+
+
+def motifs(model, X, n: int = 400, seed: int = 0):
+    """DeepLIFT -> TF-MoDISco -> TOMTOM (JASPAR 2024) on n sequences; prints the top matches."""
+    from dragonn_tutorial import discovery
+
+    t = time.perf_counter()
+    X = X[np.random.default_rng(seed).permutation(len(X))[:n]]
+    hyp = discovery.hypothetical_contributions(model, X, n_references=10)
+    patterns = discovery.run_modisco(X, hyp, max_seqlets=2000, n_leiden_runs=8)
+    matches = discovery.tomtom_matches(patterns, n_matches=3)
+    print(f"\nTF-MoDISco on {len(X)} test sequences ({time.perf_counter() - t:.0f} s with DeepLIFT and TOMTOM):")
+    print("| pattern | seqlets | core | JASPAR top 3 (p-value) |")
+    print("|---|---|---|---|")
+    for p in patterns:
+        m = matches[matches.pattern == p.name]
+        names = ", ".join(f"{r.name} ({r.p_value:.0e})" for r in m.itertuples())
+        print(f"| {p.name} | {p.n_seqlets} | {p.trimmed().consensus()} | {names} |")
 
 
 def nfe2(seed: int = 0):
@@ -97,11 +116,14 @@ def oct4(seed: int = 0):
         t = time.perf_counter()
         predict, hist = fit_cnn(data, rc, seed)
         rows.append((name, predict(data.X_test), time.perf_counter() - t))
+        last = predict.model
     print("\n| model | test accuracy | test auROC | train s |")
     print("|---|---|---|---|")
     print("| janggu README (one-hot CNN, forward strand) | ~0.85 | - | - |")
     for name, p, s in rows:
         print(f"| {name} | {np.mean((p > 0.5) == (y > 0.5)):.4f} | {roc_auc_score(y, p):.4f} | {s:.0f} |")
+    print("(pos_* patterns raise the Oct4 output, neg_* patterns raise MafK's)")
+    motifs(last, data.X_test, seed=seed)
 
 
 if __name__ == "__main__":
