@@ -114,6 +114,9 @@ def main():
         if r["model"] in RECURRENT:
             note = ("recurrent: positions are processed one after another"
                     + (" (over 38 pooled steps)" if r["model"] == "danq" else " (500 steps)"))
+        elif ref and t > 3 * ref and deep:
+            note = (f"{r['MACs'] / deep['MACs']:.1f}x the deep CNN's multiply-accumulates "
+                    "(32 channels at every layer, all 476-500 positions kept)")
         print(line + f" {note} |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory of this process: {peak:.0f} MB; seed {args.seed}; learning rate {LR}; "
