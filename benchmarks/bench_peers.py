@@ -60,9 +60,9 @@ def ours(args) -> None:
 
     threads = os.environ.get("OMP_NUM_THREADS", "all")
     model = models.deep_cnn(500)
-    X = sequences.random_sequences(1000, 500, 0.4, random_state=0)
+    X = sequences.random_sequences(args.n, 500, 0.4, random_state=0)
     results = {
-        "ism": best_of(lambda: interpret.ism(model, X[:100]), args.repeats),
+        "ism": best_of(lambda: interpret.ism(model, X[:args.n // 10]), args.repeats),
         "deeplift": best_of(lambda: interpret.deeplift(model, X, "shuffle", 20), args.repeats),
     }
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,8 +79,8 @@ def ours(args) -> None:
     print(f"twin check: max |logit difference| {peer['logit_gap']:.2e}, max |ISM difference| {peer['ism_gap']:.2e}")
     print("| what | ours (s) | tangermeme (s) | speed-up |")
     print("|---|---|---|---|")
-    for key, what in (("ism", "ISM, 100 x 500 bp (150,000 mutants)"),
-                      ("deeplift", "DeepLIFT, 1,000 x 20 dinucleotide shuffles")):
+    for key, what in (("ism", f"ISM, {args.n // 10} x 500 bp ({args.n // 10 * 1500:,} mutants)"),
+                      ("deeplift", f"DeepLIFT, {args.n:,} x 20 dinucleotide shuffles")):
         print(f"| {what} | {results[key]:.2f} | {peer[key]:.2f} | {peer[key] / results[key]:.1f}x |")
 
 
@@ -89,7 +89,7 @@ def peer(spec_path: str, out_path: str, repeats: int) -> None:
     import tangermeme
     import torch
     from tangermeme.deep_lift_shap import deep_lift_shap
-    from tangermeme.ism import saturation_mutagenesis
+    from tangermeme.saturation_mutagenesis import saturation_mutagenesis
 
     spec = np.load(spec_path)
     X = torch.tensor(np.transpose(spec["X"], (0, 2, 1)).copy())  # (n, 4, length)
@@ -110,14 +110,15 @@ def peer(spec_path: str, out_path: str, repeats: int) -> None:
     folder = Path(spec_path).parent
     with torch.no_grad():
         logit_gap = float(np.abs(model(X[:50]).numpy() - np.load(folder / "logits.npy")).max())
-    ism = saturation_mutagenesis(model, X[:5], device="cpu").numpy()  # (n, 4, length), output minus wild type
-    theirs = np.transpose(ism, (0, 2, 1))
-    ours_ism = np.load(folder / "ism.npy")
+    raw = saturation_mutagenesis(model, X[:5], device="cpu", raw_outputs=True)
+    y0 = raw.y0.numpy().reshape(5, -1)[:, 0]
+    y_hat = raw.y_hat.numpy().reshape(5, 4, X.shape[-1], -1)[..., 0]  # (n, 4, length): every substitution
+    theirs = np.transpose(y_hat - y0[:, None, None], (0, 2, 1))
     observed = np.transpose(X[:5].numpy(), (0, 2, 1)) == 1
-    ism_gap = float(np.abs(np.where(observed, 0, theirs) - ours_ism).max())
+    ism_gap = float(np.abs(np.where(observed, 0, theirs) - np.load(folder / "ism.npy")).max())
     result = {
         "version": tangermeme.__version__, "torch": torch.__version__, "logit_gap": logit_gap, "ism_gap": ism_gap,
-        "ism": best_of(lambda: saturation_mutagenesis(model, X[:100], device="cpu"), repeats),
+        "ism": best_of(lambda: saturation_mutagenesis(model, X[:len(X) // 10], device="cpu"), repeats),
         "deeplift": best_of(lambda: deep_lift_shap(model, X, n_shuffles=20, device="cpu", random_state=0),
                             repeats),
     }
@@ -130,6 +131,7 @@ def main(argv=None) -> None:
                         help="a Python with torch and tangermeme installed")
     parser.add_argument("--peer", nargs=2, metavar=("SPEC", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--n", type=int, default=1000, help="sequences for DeepLIFT (ISM: n / 10)")
     args = parser.parse_args(argv)
     if args.peer:
         peer(*args.peer, args.repeats)

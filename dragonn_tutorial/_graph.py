@@ -98,6 +98,7 @@ class Graph:
         if len(out_shape) != 2:
             raise ValueError(f"model {model.name!r} has output shape {out_shape}; attribution needs one "
                              "value per task, shape (n, tasks)")
+        del keras  # imported above only to fail early when Keras is missing
         self.name = model.name
         self.num_outputs = int(out_shape[-1])
         self.dtype = "float64" if any("float64" in str(w.dtype) for w in model.weights) else "float32"
@@ -119,7 +120,6 @@ class Graph:
         self.stems = {}         # explained input index -> Stem or None
         self._track = None
         self.plain = self.rebuild(model, self._plain_call, track=True)
-        del keras
 
     # ------------------------------------------------------------------ building
     def twin(self, layer, variant: str = "", **overrides):
@@ -395,7 +395,11 @@ def graph_of(model) -> Graph:
 
     if not isinstance(model, keras.Model):
         raise ParameterTypeError(f"model must be a keras.Model; received {type(model).__name__}")
-    if not model.built or not getattr(model, "inputs", None):
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs:
         raise ValueError(f"model {model.name!r} is not built; create it with keras.Input(...) or call it once")
     graph = _GRAPHS.get(model)
     if graph is None or graph.signature != _signature(model):

@@ -88,11 +88,10 @@ def _rule_layers():
 
             @tf.custom_gradient
             def rescale(z):
-                fz, m = pair(tf.stop_gradient(z))
+                fz, m = pair(tf.stop_gradient(z))  # m: the multiplier for x, zero for r
 
                 def grad(g):
-                    n = tf.shape(m)[0]
-                    return tf.concat([g[:n] * m, tf.zeros_like(g[n:])], 0)
+                    return g * m
                 return tf.identity(fz), grad
             return rescale(z)
 
@@ -177,7 +176,8 @@ def _multiplier(fn):
             tape.watch(mid)
             fmid = tf.cast(fn(mid), z.dtype)
         slope = tape.gradient(fmid, mid)
-        return fz, tf.where(far, (fx - fr) / tf.where(far, dz, tf.ones_like(dz)), slope)
+        m = tf.where(far, (fx - fr) / tf.where(far, dz, tf.ones_like(dz)), slope)
+        return fz, tf.concat([m, tf.zeros_like(m)], 0)
     return multiplier
 
 
