@@ -154,7 +154,7 @@ def test_ism_equals_explicit_predictions(arch):
     X[1, 7] = 0  # an N
     inputs = inputs_of(arch, X)
     expected = explicit_mutants(model, inputs, "probability")
-    fast = interpret.ism(model, inputs, output="probability", batch_size=97)
+    fast = interpret.ism(model, inputs, output="probability", batch_size=97, window=True)
     full = interpret.ism(model, inputs, output="probability", window=False)
     assert np.abs(expected).max() > 1e-3
     np.testing.assert_allclose(fast.delta, expected, atol=2e-5)
