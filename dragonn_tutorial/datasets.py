@@ -192,6 +192,13 @@ def fit_length(seqs: Sequence[str], length: int) -> list:
     list of str, each of length ``length``
     """
     length = check_int(length, "length", 1)
+    if isinstance(seqs, (str, bytes)):
+        raise TypeError(f"seqs must be a list of strings, not one string; received {seqs!r:.60} "
+                        "(wrap it: [seq])")
+    seqs = list(seqs)
+    for i, s in enumerate(seqs):
+        if not isinstance(s, str):
+            raise TypeError(f"seqs[{i}] must be a string; received {type(s).__name__} {s!r:.60}")
     out = []
     for s in seqs:
         d = len(s) - length
@@ -219,10 +226,15 @@ def encode(seqs: Sequence[str], length: Optional[int] = None, names: Optional[Se
     X : ndarray, shape=(n, length, 4), float32
     lengths : ndarray of int, shape=(n,), the lengths before fitting
     """
+    if isinstance(seqs, (str, bytes)):
+        raise TypeError(f"seqs must be a list of strings, not one string; received {seqs!r:.60} "
+                        "(wrap it: [seq])")
     seqs = list(seqs)
     if not seqs:
-        raise ValueError("no sequences to encode")
+        raise ValueError("seqs holds no sequences to encode; received an empty list")
     names = list(names) if names is not None else [f"sequence {i}" for i in range(len(seqs))]
+    if len(names) != len(seqs):
+        raise ValueError(f"names must have one name per sequence ({len(seqs)}); received {len(names)}")
     seqs = [clean_sequence(s, n) for s, n in zip(seqs, names)]
     lengths = np.array([len(s) for s in seqs], dtype=np.int64)
     empty = np.flatnonzero(lengths == 0)
@@ -233,6 +245,13 @@ def encode(seqs: Sequence[str], length: Optional[int] = None, names: Optional[Se
     return one_hot_encode(fit_length(seqs, length)), lengths
 
 
+def _fspath(path, what: str) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a file path (str or pathlib.Path); received "
+                        f"{type(path).__name__} {path!r:.60}")
+    return os.fspath(path)
+
+
 def read_records(path, what: str = "fasta") -> list:
     """All ``(name, sequence)`` records of a FASTA file (plain or ``.gz``).
 
@@ -240,7 +259,7 @@ def read_records(path, what: str = "fasta") -> list:
     missing, empty or malformed file. The name is the header up to the first
     whitespace; blank lines are skipped.
     """
-    path = os.fspath(path)
+    path = _fspath(path, what)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{what}: no such file {path!r}")
     opener = gzip.open if path.endswith(".gz") else open
@@ -415,7 +434,7 @@ def load_oct4_mafk(length: int = 200, valid_fraction: float = 0.1, test_fraction
 # ----------------------------------------------------------------------------- your own files
 def _read_labels(path, names):
     """A TSV/CSV table: first column the record name, the others one label column per task."""
-    path = os.fspath(path)
+    path = _fspath(path, "labels")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"labels: no such file {path!r}")
     with open(path, newline="") as handle:
@@ -479,11 +498,15 @@ def from_fasta(positives=None, negatives=None, fasta=None, labels=None, length: 
             raise ValueError("pass both positives= and negatives= FASTA files (or fasta= with labels=)")
         pos = read_records(positives, "positives")
         neg = read_records(negatives, "negatives")
+        both = sorted({n for n, _ in pos} & {n for n, _ in neg})
         records = pos + neg
         names = [n for n, _ in records]
         y = np.r_[np.ones(len(pos)), np.zeros(len(neg))].astype(np.float32)[:, None]
         task_names = ["task_0"]
     X, lengths = encode([s for _, s in records], length, names)
+    if fasta is None and both:  # after encode: a bad letter is reported first
+        raise ValueError(f"{len(both)} record name(s) appear in both positives and negatives (e.g. "
+                         f"{both[0]!r}), so their label is ambiguous; allowed: each name in one file")
     return split(X, y, names, lengths, valid_fraction, test_fraction, random_state, task_names,
                  info={"source": "from_fasta", "length": X.shape[1]})
 
@@ -493,7 +516,7 @@ def read_bed(path, what: str = "bed") -> list:
 
     Track/browser/comment lines are skipped; a missing name becomes ``chrom:start-end``.
     """
-    path = os.fspath(path)
+    path = _fspath(path, what)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{what}: no such file {path!r}")
     out = []
@@ -605,6 +628,9 @@ def augment_reverse_complement(X, y):
     X = np.asarray(X, dtype=np.float32)
     if X.ndim != 3 or X.shape[-1] != 4:
         raise ValueError(f"X must have shape (n, length, 4); received {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError(f"X holds {int((~np.isfinite(X)).sum())} NaN or infinite values; "
+                         "allowed: one-hot 0/1 (all-zero rows for N)")
     y = np.asarray(y)
     if len(y) != len(X):
         raise ValueError(f"X has {len(X)} sequences but y has {len(y)} labels")

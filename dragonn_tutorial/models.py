@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from typing import Sequence, Union
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_bool, check_choice, check_float, check_int, check_str
 
 IntOrSeq = Union[int, Sequence[int]]
 OUTPUTS = ("sigmoid", "linear", "softplus", "exponential")
@@ -76,8 +76,21 @@ def _head(x, num_tasks: int, output: str):
     return layers.Activation(output, dtype="float32", name="output")(x)
 
 
+def check_model(model, name: str = "model"):
+    """``model`` if it is a Keras model; a TypeError naming ``name`` otherwise."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"{name} must be a keras.Model (e.g. from models.build_cnn); received "
+                        f"{type(model).__name__} {model!r:.60}")
+    return model
+
+
 def _finish(inputs, outputs, name, output, learning_rate, compile):
     import keras
+
+    check_str(name, "name")
+    check_bool(compile, "compile")
 
     from ._losses import loss_for_output
 
@@ -612,6 +625,9 @@ def receptive_field(model, layer: str | None = None):
     >>> receptive_field(dilated_cnn(500))            # 25 + 2 x (2 + 4 + 8 + 16)  # doctest: +SKIP
     85
     """
+    check_model(model)
+    if layer is not None:
+        check_str(layer, "layer")
     table = _field_table(model)
     if layer is None:
         kinds = [type(lay).__name__ for lay in model.layers]
@@ -678,6 +694,7 @@ def parameter_table(model):
     """
     import pandas as pd
 
+    check_model(model)
     rows = []
     for layer in model.layers:
         kind = type(layer).__name__
@@ -730,9 +747,14 @@ def replace_head(model, num_tasks: int, output: str = "sigmoid", learning_rate: 
     """
     import keras
 
+    check_model(model)
     num_tasks = check_int(num_tasks, "num_tasks", 1)
     output = check_choice(output, "output", OUTPUTS)
     learning_rate = check_float(learning_rate, "learning_rate", 1e-12)
+    freeze_body = check_bool(freeze_body, "freeze_body")
+    compile = check_bool(compile, "compile")
+    if name is not None:
+        check_str(name, "name")
     names = [layer.name for layer in model.layers]
     if "logits" not in names:
         raise ValueError(f"model {model.name!r} has no layer named 'logits' to replace; its layers: {names}")
@@ -753,11 +775,17 @@ def replace_head(model, num_tasks: int, output: str = "sigmoid", learning_rate: 
 
 
 def _set_trainable(model, names, value: bool):
+    check_model(model)
     all_names = [layer.name for layer in model.layers]
     if names is None:
         names = all_names
     elif isinstance(names, str):
         names = [names]
+    elif not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise TypeError(f"layers must be None (all), a layer name or a list of layer names; received "
+                        f"{type(names).__name__} {names!r:.60}")
+    elif not names:
+        raise ValueError("layers must name at least one layer (None means all); received []")
     for n in names:
         if n not in all_names:
             from ._validation import missing_name_error

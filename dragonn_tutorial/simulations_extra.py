@@ -136,6 +136,9 @@ def site_affinities(X, sites: Sites, motif, GC_fraction: float = 0.4, affinity_s
     -------
     ndarray, shape=(len(sites),), float64
     """
+    from ._validation import check_one_hot
+
+    X = check_one_hot(X, "X", allow_2d=False)
     motif = get_motif(motif)
     affinity_scale = check_float(affinity_scale, "affinity_scale", 1e-9)
     pssm = motif.pssm(check_float(GC_fraction, "GC_fraction", 0.0, 1.0), pseudocount)

@@ -226,6 +226,10 @@ def _data(model, data, task):
                          "datasets (train, valid) with X and y, or ((X_train, y_train), (X_valid, "
                          f"y_valid)); received {type(data).__name__}")
     X, Xv = _as_inputs(model, X, "X_train"), _as_inputs(model, Xv, "X_valid")
+    for arrays, label in ((X, "X_train"), (Xv, "X_valid")):
+        if len(arrays[0]) == 0:
+            raise ValueError(f"{label} holds no sequences (shape {arrays[0].shape}); train needs at least "
+                             "one training and one validation sequence")
     y, yv = _labels(model, y, len(X[0]), "y_train", task), _labels(model, yv, len(Xv[0]), "y_valid", task)
     return X, y, Xv, yv
 
@@ -244,6 +248,7 @@ def predict(model, X, batch_size: int = 1024) -> np.ndarray:
     X : ndarray (n, length, 4), or a tuple / dict of arrays for multi-input models
     batch_size : int, default 1024
     """
+    _check_model(model)
     arrays = _as_inputs(model, X, "X")
     batch_size = check_int(batch_size, "batch_size", 1)
     n = len(arrays[0])
@@ -314,7 +319,7 @@ def _weights(y, class_weight, sample_weight):
         sw = np.asarray(sample_weight, dtype=np.float32)
         if sw.shape != (n,) or not np.isfinite(sw).all() or (sw < 0).any():
             raise ValueError(f"sample_weight must be {n} finite non-negative numbers, one per training "
-                             f"sequence; received shape {sw.shape}")
+                             f"sequence; received shape {sw.shape}, min {np.min(sw, initial=np.inf)}")
         w *= sw
     if class_weight is not None:
         if y.shape[1] != 1:
@@ -435,6 +440,7 @@ def train(model, data, epochs: int = 100, patience: int | None = 5, batch_size: 
         Before any fitting, for data that does not fit the model (sequence length, number
         of inputs or tasks, label values vs the output, NaN in X); the model is untouched.
     """
+    _check_model(model)
     epochs = check_int(epochs, "epochs", 1)
     if patience is not None:
         patience = check_int(patience, "patience", 1)
@@ -522,7 +528,9 @@ def evaluate(model, X, y, batch_size: int = 1024, task_names=None, threshold: fl
     """
     from .metrics import ClassificationResult, RegressionResult
 
+    _check_model(model)
     task = task_of(model) if task is None else check_choice(task, "task", TASKS)
+    threshold = check_float(threshold, "threshold", 0.0, 1.0)
     p = predict(model, X, batch_size)
     y = _labels(model, y, len(p), "y", task)
     if task == "regression":
@@ -576,10 +584,24 @@ def plot_learning_curve(history: History, ax=None, show_auroc: bool = True, titl
     return ax
 
 
+def _check_model(model):
+    from .models import check_model
+
+    return check_model(model)
+
+
+def _check_path(path) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path); received {type(path).__name__} "
+                        f"{path!r:.60}")
+    return os.fspath(path)
+
+
 def save_model(model, path) -> str:
     """Save in the ``.keras`` format. Writes a temporary file in the same folder
     and renames it, so an interrupted save never leaves a half-written model."""
-    path = os.fspath(path)
+    _check_model(model)
+    path = _check_path(path)
     if not path.endswith(".keras"):
         raise ValueError(f"path must end with '.keras' (the Keras 3 format); received {path!r}")
     folder = os.path.dirname(os.path.abspath(path))
@@ -601,7 +623,10 @@ def load_model(path, compile: bool = True):
 
     from . import _losses  # noqa: F401  (registers the masked losses)
 
-    path = os.fspath(path)
+    path = _check_path(path)
+    if not path.endswith((".keras", ".h5")):
+        raise ValueError(f"path must name a '.keras' model file (see save_model; legacy '.h5' is also "
+                         f"read); received {path!r}")
     if not os.path.exists(path):
         raise FileNotFoundError(f"no model file at {path!r}")
     return keras.saving.load_model(path, compile=compile)

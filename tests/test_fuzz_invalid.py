@@ -1,12 +1,16 @@
 """Invalid input, by category: every case in ``fuzz_cases.CASES`` must raise
 ValueError, TypeError or KeyError whose message names the parameter (no silent
 result, no IndexError/LogomakerError/MemoryError from deep inside).
-``benchmarks/fuzz_report.py`` prints the same cases as a table."""
+``benchmarks/fuzz_report.py`` prints the same cases as a table.
+``fuzz_cases_models.CASES`` adds models, training, simulations_extra and datasets."""
 import pytest
 
 import fuzz_cases
+import fuzz_cases_models
 
-GROUPS = fuzz_cases.by_category()
+ALL_CASES = fuzz_cases.CASES + fuzz_cases_models.CASES
+CATEGORIES = fuzz_cases.CATEGORIES + fuzz_cases_models.CATEGORIES
+GROUPS = {c: [case for case in ALL_CASES if case.category == c] for c in CATEGORIES}
 
 
 def _check(case):
@@ -63,13 +67,30 @@ def test_out_of_range_values_are_refused_by_name(case):
     _check(case)
 
 
+@_params("model_mismatch")
+def test_data_that_does_not_fit_the_model_is_refused_by_name(case):
+    # wrong sequence length, number of inputs, tasks, label values vs the output activation
+    _check(case)
+
+
 def test_catalogue_covers_every_category_and_the_modules():
-    assert all(len(GROUPS[c]) >= 4 for c in fuzz_cases.CATEGORIES)
+    assert all(len(GROUPS[c]) >= 4 for c in CATEGORIES)
     labels = " ".join(c.label for c in fuzz_cases.CASES)
     for name in ["one_hot_encode", "reverse_complement", "scan", "load_motifs", "simulate",
                  "subset", "ClassificationResult", "recall_at_fdr", "KmerClassifier", "pssm_scores",
                  "plot_logo", "plot_attribution", "set_seed"]:
         assert name in labels, name
+    model_labels = " ".join(c.label for c in fuzz_cases_models.CASES)
+    for name in ["build_cnn", "deepbind", "dilated_cnn", "residual_cnn", "rnn(", "danq", "multimodal_cnn",
+                 "receptive_field", "parameter_table", "replace_head", "freeze", "unfreeze", "train(",
+                 "evaluate", "predict(", "save_model", "load_model", "simulate_signal_regression",
+                 "simulate_cell_type_binding", "simulate_many_motifs", "stack_cell_types", "load_nfe2",
+                 "load_oct4_mafk", "from_fasta", "fit_length"]:
+        assert name in model_labels, name
+    new = fuzz_cases_models.by_category()
+    assert all(len(new[c]) >= 4 for c in ("wrong_type", "empty", "nan_inf", "wrong_shape", "negative_zero",
+                                          "unknown_name", "out_of_range", "model_mismatch")), \
+        {c: len(v) for c, v in new.items()}
 
 
 def test_the_classifier_can_fail():
