@@ -199,18 +199,16 @@ def plot_sequence_sites(sites, seq_length: int, sequence: int = 0, track=None, a
     if y is not None:
         base = y
     ax.plot([0, seq_length], [base + height / 2] * 2, color="#999999", lw=1, zorder=1)
-    last_end, raise_label = -np.inf, False
+    labels = []
     for motif, start, end, strand in zip(one.motif, one.start, one.end, one.strand):
-        raise_label = (not raise_label) and (start - last_end < 0.08 * seq_length)
-        last_end = end
         color = colors.get(motif, "C0")
         ax.add_patch(Rectangle((start, base), end - start, height, color=color, alpha=0.8, zorder=2))
         mid, dx = (start + end) / 2, (end - start) / 2 * (1 if strand > 0 else -1)
         ax.add_patch(FancyArrow(mid - dx / 2, base + height / 2, dx, 0, width=height * 0.08,
                                 head_width=height * 0.4, head_length=min(abs(dx) / 2, 3),
                                 length_includes_head=True, color="white", zorder=3))
-        ax.text(mid, base + height * (1.6 if raise_label else 1.1), f"{motif} ({'+' if strand > 0 else '-'})", ha="center",
-                va="bottom", fontsize=7, zorder=4)
+        labels.append((mid, f"{motif} ({'+' if strand > 0 else '-'})", "black"))
+    _stacked_labels(ax, labels, base + height * 1.1, (0, seq_length), zorder=4)
     ax.set_xlim(0, seq_length)
     ax.set_xlabel("position (bp)")
     if title:
@@ -219,13 +217,16 @@ def plot_sequence_sites(sites, seq_length: int, sequence: int = 0, track=None, a
 
 
 def _shade_sites(ax, sites, sequence: int, start: int, end: int, label: bool = True,
-                 outline: bool = False):
-    """Shade (or outline, over an image) the true sites of one sequence that overlap [start, end)."""
+                 outline: bool = False) -> int:
+    """Shade (or outline, over an image) the true sites of one sequence that overlap
+    [start, end); with ``label``, name them above the axes in as many rows as needed
+    to keep close sites' labels apart. Returns the number of label rows."""
     if sites is None:
-        return
+        return 0
     one = sites.of_sequence(sequence)
     colors = _site_colors(list(sites.motif) or ["-"])
     top = ax.get_ylim()[1]
+    labels = []
     for motif, s, e, strand in zip(one.motif, one.start, one.end, one.strand):
         if e <= start or s >= end:
             continue
@@ -233,9 +234,41 @@ def _shade_sites(ax, sites, sequence: int, start: int, end: int, label: bool = T
             ax.axvspan(s - 0.5, e - 0.5, fill=False, edgecolor=colors.get(motif, "C0"), lw=1.5, zorder=3)
         else:
             ax.axvspan(s - 0.5, e - 0.5, color=colors.get(motif, "C0"), alpha=0.15, lw=0, zorder=0)
-        if label:
-            ax.text((s + e - 1) / 2, top, f"{motif} ({'+' if strand > 0 else '-'})", ha="center",
-                    va="bottom", fontsize=7, color=colors.get(motif, "C0"))
+        labels.append(((s + e - 1) / 2, f"{motif} ({'+' if strand > 0 else '-'})", colors.get(motif, "C0")))
+    if not label:
+        return 0
+    return _stacked_labels(ax, labels, top, (start - 0.5, end - 0.5), offset=1.0)
+
+
+_LABEL_FONTSIZE = 7
+_ROW_POINTS = 9.0  # vertical distance between label rows, in points
+
+
+def _stacked_labels(ax, labels, y: float, xspan: tuple, offset: float = 0.0, zorder: int = 4) -> int:
+    """Write ``(x, text, color)`` labels centred at ``x`` just above height ``y``,
+    moving a label up one row (``_ROW_POINTS``) whenever it would collide with a
+    label already placed in the lower rows. Widths are estimated from the axes'
+    current size in points (with a 30% margin, as ``tight_layout`` may shrink the
+    axes later) over the data span ``xspan``. Returns the number of rows used.
+    """
+    if not labels:
+        return 0
+    fig = ax.figure
+    width_pt = max(ax.get_position().width * fig.get_figwidth() * 72.0, 1.0)
+    data_per_pt = (xspan[1] - xspan[0]) / width_pt
+    char_pt = 0.62 * _LABEL_FONTSIZE  # DejaVu Sans: about 0.6 em per character
+    right_edges: list = []  # per row, the right edge of its last label (data units)
+    for x, text, color in sorted(labels, key=lambda item: item[0]):
+        half = 0.5 * 1.3 * len(text) * char_pt * data_per_pt
+        row = next((r for r, edge in enumerate(right_edges) if edge <= x - half), len(right_edges))
+        if row == len(right_edges):
+            right_edges.append(x + half)
+        else:
+            right_edges[row] = x + half
+        ax.annotate(text, (x, y), xytext=(0, offset + row * _ROW_POINTS), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=_LABEL_FONTSIZE, color=color, zorder=zorder,
+                    annotation_clip=False)
+    return len(right_edges)
 
 
 def _one_sequence(matrix, name: str, start: int, end: int | None):
@@ -286,12 +319,12 @@ def plot_attribution(scores, ax=None, sites=None, sequence: int = 0, start: int 
     ax.axhline(0, color="black", lw=0.5)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + 0.15 * (hi - lo))
-    _shade_sites(ax, sites, sequence, start, end)
+    rows = _shade_sites(ax, sites, sequence, start, end)
     ax.set_xlim(start - 0.5, end - 0.5)
     ax.set_xlabel("position (bp)")
     ax.set_ylabel("contribution")
     if title:
-        ax.set_title(title, pad=12)
+        ax.set_title(title, pad=12 + _ROW_POINTS * max(rows - 1, 0))
     return ax
 
 

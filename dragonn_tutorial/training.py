@@ -555,7 +555,8 @@ def evaluate(model, X, y, batch_size: int = 1024, task_names=None, threshold: fl
 def plot_learning_curve(history: History, ax=None, show_auroc: bool = True, title: str | None = None):
     """Training and validation loss per epoch, the kept (best) epoch marked; the
     validation auROC (classification) or Pearson r (regression) on a second axis when
-    ``show_auroc``."""
+    ``show_auroc``. The legend sits in a band above the axes (the title above it),
+    so it never hides a curve whatever their shapes. Returns the loss axes."""
     from .plotting import _axes
 
     if not isinstance(history, History) or not history.epoch:
@@ -566,7 +567,7 @@ def plot_learning_curve(history: History, ax=None, show_auroc: bool = True, titl
     ax.axvline(history.best_epoch, color="grey", ls=":", lw=1, label=f"kept: epoch {history.best_epoch}")
     ylabel = {"masked_binary_crossentropy": "binary cross-entropy", "masked_mean_squared_error":
               "mean squared error", "masked_poisson": "Poisson loss"}.get(history.loss_name, history.loss_name)
-    ax.set(xlabel="epoch", ylabel=ylabel, title=title)
+    ax.set(xlabel="epoch", ylabel=ylabel)
     handles, labels = ax.get_legend_handles_labels()
     if show_auroc:
         key, label = (("val_auROC", "validation auROC") if history.task == "classification"
@@ -580,7 +581,12 @@ def plot_learning_curve(history: History, ax=None, show_auroc: bool = True, titl
         ax2.set_ylim(min([low] + finite), 1.0)
         handles.append(line)
         labels.append(line.get_label())
-    ax.legend(handles, labels, loc="center right", fontsize="small")
+    # Outside the data area: a two-column band just above the axes.
+    ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=2, fontsize="small",
+              frameon=False, borderaxespad=0.0, handlelength=2.0, columnspacing=1.2)
+    if title:
+        rows = (len(labels) + 1) // 2
+        ax.set_title(title, pad=6 + 16 * rows)  # ~15 pt per legend row at "small" size
     return ax
 
 

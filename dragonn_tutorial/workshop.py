@@ -162,7 +162,8 @@ def interpret_SequenceDNN_filter_centric(model, simulation_data, max_filters: in
 
 def interpret_SequenceDNN_sequence_centric(model, simulation_data, index: int | None = None):
     """Sequence-centred view of one test positive: first-layer scores before ReLU,
-    after ReLU and after max pooling, with the true sites beneath."""
+    after ReLU and after max pooling (heatmaps, filters x positions, each with a
+    labelled colour bar), with the true sites beneath. Returns the activations."""
     import matplotlib.pyplot as plt
 
     from . import plotting
@@ -176,15 +177,19 @@ def interpret_SequenceDNN_sequence_centric(model, simulation_data, index: int | 
     length = X.shape[1]
     titles = {"conv_1": "filters, pre-ReLU", "relu_1": "filters, post-ReLU", "pool": "filters, post max pooling"}
     titles = {k: v for k, v in titles.items() if k in acts}
+    bar_labels = {"conv_1": "score (pre-ReLU)", "relu_1": "activation", "pool": "max-pooled activation"}
     fig, axes = plt.subplots(len(titles) + 1, 1, figsize=(11, 7), sharex=False,
                              gridspec_kw={"height_ratios": [2] * len(titles) + [1.2]})
     for ax, (name, title) in zip(axes, titles.items()):
         a = acts[name][0].T  # (filters, positions)
         step = length / a.shape[1] if name == "pool" else 1
-        ax.imshow(a, aspect="auto", cmap="RdBu_r" if name == "conv_1" else "Reds",
-                  extent=(0, a.shape[1] * step, a.shape[0] + 0.5, 0.5), interpolation="nearest",
-                  vmin=-np.abs(a).max() if name == "conv_1" else 0, vmax=np.abs(a).max())
+        image = ax.imshow(a, aspect="auto", cmap="RdBu_r" if name == "conv_1" else "Reds",
+                          extent=(0, a.shape[1] * step, a.shape[0] + 0.5, 0.5), interpolation="nearest",
+                          vmin=-np.abs(a).max() if name == "conv_1" else 0, vmax=np.abs(a).max() or 1.0)
         ax.set(ylabel="filter", title=title, xlim=(0, length))
+        # The colour bar sits just outside the right edge (an inset), so the heatmaps
+        # keep the width of the sites track below and positions line up.
+        fig.colorbar(image, cax=ax.inset_axes([1.01, 0.0, 0.015, 1.0]), label=bar_labels[name])
     plotting.plot_sequence_sites(simulation_data.sites_test, length, sequence=index, ax=axes[-1],
                                  title=f"test sequence {index}: true sites")
     fig.tight_layout()

@@ -136,6 +136,56 @@ def test_plot_learning_curve_marks_the_kept_epoch(tiny):
         training.plot_learning_curve({"loss": [1]})
 
 
+def test_plot_learning_curve_legend_hides_no_data():
+    import matplotlib.pyplot as plt
+
+    t = np.arange(1, 31)  # over-fitting: training loss falls, validation loss U-shaped, auROC rises
+    history = training.History(epoch=list(t), loss=list(0.69 * np.exp(-t / 8) + 0.05),
+                               val_loss=list(0.45 + 0.0008 * (t - 12) ** 2),
+                               val_auROC=list(0.5 + 0.45 * (1 - np.exp(-t / 5))), best_epoch=12)
+    for show_auroc in (True, False):
+        fig, ax = plt.subplots(figsize=(5.5, 3.8))
+        out = training.plot_learning_curve(history, ax=ax, show_auroc=show_auroc, title="over-fitting")
+        assert out is ax and len(ax.lines) == 3
+        fig.tight_layout()
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        legend = ax.get_legend().get_window_extent(renderer)
+        points = np.vstack([a.transData.transform(line.get_xydata()) for a in fig.axes for line in a.lines
+                            if line.get_marker() not in (None, "None", "")])
+        inside = ((points[:, 0] >= legend.x0) & (points[:, 0] <= legend.x1)
+                  & (points[:, 1] >= legend.y0) & (points[:, 1] <= legend.y1))
+        assert len(points) == 30 * (3 if show_auroc else 2) and not inside.any()
+        assert len(ax.get_legend().get_texts()) == (4 if show_auroc else 3)
+        assert not legend.overlaps(ax.title.get_window_extent(renderer))
+        plt.close(fig)
+
+
+def test_interpret_sequence_centric_heatmaps_have_labelled_colour_bars(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from dragonn_tutorial.workshop import get_SequenceDNN, interpret_SequenceDNN_sequence_centric
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    data = simulations.simulate_heterodimer_grammar(num_pos=20, num_neg=20, seq_length=200, random_state=0)
+    simulation_data = type("SimulationData", (), {"X_test": data.X, "y_test": data.y, "sites_test": data.sites})
+    dt.set_seed(0)
+    cnn = get_SequenceDNN({"seq_length": 200, "num_filters": 4, "conv_width": 10, "pool_width": 35})
+    acts = interpret_SequenceDNN_sequence_centric(cnn, simulation_data)
+    fig = plt.gcf()
+    heatmaps = [ax for ax in fig.axes if ax.images and ax.get_ylabel() == "filter"]
+    # each heatmap's image carries a colour bar, drawn in an extra (inset) axes with its label
+    bars = {ax.images[0].colorbar.ax.get_ylabel(): ax.images[0].colorbar.ax for ax in heatmaps
+            if ax.images[0].colorbar is not None}
+    assert all(bar in heatmap.child_axes for bar, heatmap in zip(bars.values(), heatmaps))
+    assert len(heatmaps) == len(acts) == 3
+    assert {"score (pre-ReLU)", "activation", "max-pooled activation"} <= set(bars)
+    assert bars["activation"].get_ylim()[0] == 0.0  # post-ReLU bar starts at zero
+    lo, hi = bars["score (pre-ReLU)"].get_ylim()
+    assert lo == pytest.approx(-hi) and hi == pytest.approx(np.abs(acts["conv_1"]).max(), rel=1e-5)
+    plt.close(fig)
+
+
 def test_workshop_sequence_runs_verbatim(capsys):
     from dragonn_tutorial.workshop import (
         get_available_simulations, print_available_simulations, get_simulation_function,

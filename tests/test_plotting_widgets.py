@@ -184,3 +184,39 @@ def test_training_explorer_pool_width_matters_only_with_a_pooled_head():
     assert pool.disabled
     with pytest.raises(ValueError, match=r"head must be one of \['max', 'mean', 'flatten'\]; received 'avg'"):
         W.train_small_cnn(data, head="avg", n_train=100)
+
+
+def _close_sites():
+    # SPI1 then IRF 3 bp after it (a heterodimer at the short spacing), TAL1 far away.
+    return sim.Sites(sequence=np.array([0, 0, 0]), motif=np.array(["SPI1_known4", "IRF_known20", "TAL1_known1"],
+                                                                   dtype=object),
+                     start=np.array([240, 257, 400]), end=np.array([254, 271, 411]), strand=np.array([1, -1, 1]))
+
+
+def _label_boxes(fig, ax):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return {t.get_text().split(" ")[0]: t.get_window_extent(renderer) for t in ax.texts}
+
+
+@pytest.mark.parametrize("where", ["sequence_sites", "attribution"])
+def test_site_labels_of_close_sites_do_not_overlap(where):
+    sites = _close_sites()
+    fig, ax = plt.subplots(figsize=(8, 2.5))
+    if where == "sequence_sites":
+        P.plot_sequence_sites(sites, 500, 0, ax=ax)
+    else:
+        scores = np.random.default_rng(0).normal(size=(500, 4))
+        P.plot_attribution(scores, ax=ax, sites=sites, sequence=0, start=100, end=420, title="t")
+    fig.tight_layout()
+    boxes = _label_boxes(fig, ax)
+    assert set(boxes) == {"SPI1_known4", "IRF_known20", "TAL1_known1"}
+    spi1, irf, tal1 = boxes["SPI1_known4"], boxes["IRF_known20"], boxes["TAL1_known1"]
+    assert spi1.x1 > irf.x0  # they would collide side by side ...
+    assert not spi1.overlaps(irf)  # ... so one is lifted to a second row
+    assert irf.y0 >= spi1.y1 - 0.5
+    assert tal1.y0 == pytest.approx(spi1.y0)  # a lone label stays in the first row
+    if where == "attribution":  # the title clears both rows
+        title = ax.title.get_window_extent(fig.canvas.get_renderer())
+        assert not title.overlaps(irf) and not title.overlaps(spi1)
+    plt.close(fig)
