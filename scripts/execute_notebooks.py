@@ -6,6 +6,7 @@ start-up log lines from stderr outputs so the committed notebooks stay readable.
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -33,6 +34,11 @@ def clean(nb) -> None:
                 out["text"] = text
             kept.append(out)
         cell["outputs"] = kept
+
+
+# Committed notebooks must carry their figures: the kernel inherits this process's environment,
+# and MPLBACKEND=Agg (set by the Makefile for tests) would leave every figure out.
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 
 def execute(path: Path, timeout: int = 900) -> float:

@@ -130,6 +130,10 @@ def test_notebook_committed_executed_small_and_without_errors(path):
     assert path.stat().st_size < 1_500_000
     code = [c for c in nb["cells"] if c["cell_type"] == "code"][1:]
     assert np.median([len("".join(c["source"]).splitlines()) for c in code]) <= 8
+    # Figures are committed too (a notebook executed with MPLBACKEND=Agg would carry none).
+    draws = sum("plt.show()" in "".join(c["source"]) for c in code)
+    images = sum("image/png" in o.get("data", {}) for o in outputs)
+    assert images >= min(draws, 1), f"{path.name}: {draws} cells call plt.show() but no figure was committed"
 
 
 def test_readme_table_is_generated_and_current():
