@@ -217,7 +217,43 @@ def _task_metrics(y: np.ndarray, s: np.ndarray, threshold: float) -> dict:
     return out
 
 
-class ClassificationResult:
+class _TaskResults:
+    """What ClassificationResult and RegressionResult share: one dict of metrics per task in
+    ``results``, names in ``task_names``, a one-line printout per task (``_line``), a table."""
+
+    _FIELDS: tuple = ()
+
+    def __getitem__(self, field: str):
+        """One metric: a float for one task, an array over tasks otherwise."""
+        if field not in self._FIELDS:
+            from ._validation import missing_name_error
+
+            raise missing_name_error("metric", field, self._FIELDS)
+        values = [r[field] for r in self.results]
+        return values[0] if len(values) == 1 else np.array(values)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __str__(self) -> str:
+        if len(self.results) == 1:
+            return self._line(self.results[0])
+        return "\n".join(f"{name}: {self._line(r)}" for name, r in zip(self.task_names, self.results))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {len(self)} task(s)>\n{self}"
+
+    def to_frame(self, model: str | None = None):
+        """A tidy pandas table: one row per task (and a ``model`` column if given)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.results, index=pd.Index(self.task_names, name="task"))
+        if model is not None:
+            frame.insert(0, "model", model)
+        return frame
+
+
+class ClassificationResult(_TaskResults):
     """DragoNN's metrics for each task of a (multi-task) binary classifier.
 
     Parameters
@@ -243,6 +279,8 @@ class ClassificationResult:
     0.75
     """
 
+    _FIELDS = FIELDS
+
     def __init__(self, y_true, y_score, threshold: float = 0.5,
                  task_names: Sequence[str] | None = None):
         labels, scores = _check_labels_scores(y_true, y_score)
@@ -261,17 +299,6 @@ class ClassificationResult:
         self.results = [_task_metrics(labels[:, t], scores[:, t], self.threshold)
                         for t in range(n_tasks)]
 
-    def __getitem__(self, field: str):
-        """One metric: a float for one task, an array over tasks otherwise."""
-        if field not in FIELDS:
-            from ._validation import missing_name_error
-
-            raise missing_name_error("metric", field, FIELDS)
-        values = [r[field] for r in self.results]
-        return values[0] if len(values) == 1 else np.array(values)
-
-    def __len__(self) -> int:
-        return len(self.results)
 
     @staticmethod
     def _line(r: dict) -> str:
@@ -282,22 +309,6 @@ class ClassificationResult:
                 f"Recall at {levels} FDR: {recalls} "
                 f"Num Positives: {r['num_positives']} Num Negatives: {r['num_negatives']}")
 
-    def __str__(self) -> str:
-        if len(self.results) == 1:
-            return self._line(self.results[0])
-        return "\n".join(f"{name}: {self._line(r)}" for name, r in zip(self.task_names, self.results))
-
-    def __repr__(self) -> str:
-        return f"<ClassificationResult {len(self)} task(s)>\n{self}"
-
-    def to_frame(self, model: str | None = None):
-        """A tidy pandas table: one row per task (and a ``model`` column if given)."""
-        import pandas as pd
-
-        frame = pd.DataFrame(self.results, index=pd.Index(self.task_names, name="task"))
-        if model is not None:
-            frame.insert(0, "model", model)
-        return frame
 
 
 def compare(results: Mapping[str, ClassificationResult], digits: int = 3):
@@ -416,7 +427,7 @@ def plot_confusion_matrix(y_true, y_score, threshold: float = 0.5, ax=None,
 REGRESSION_FIELDS = ("MSE", "pearson", "spearman", "num_observed")
 
 
-class RegressionResult:
+class RegressionResult(_TaskResults):
     """Metrics for each task of a (multi-task) regression: mean squared error, Pearson
     and Spearman correlation, on the measured entries (NaN labels are skipped per task).
 
@@ -439,6 +450,8 @@ class RegressionResult:
     >>> round(r["pearson"], 3)
     0.993
     """
+
+    _FIELDS = REGRESSION_FIELDS
 
     def __init__(self, y_true, y_pred, task_names: Sequence[str] | None = None):
         from scipy.stats import pearsonr, spearmanr
@@ -474,39 +487,12 @@ class RegressionResult:
                                  "spearman": float(spearmanr(yt, pt)[0]) if varied else float("nan"),
                                  "num_observed": int(keep.sum())})
 
-    def __getitem__(self, field: str):
-        """One metric: a float for one task, an array over tasks otherwise."""
-        if field not in REGRESSION_FIELDS:
-            from ._validation import missing_name_error
-
-            raise missing_name_error("metric", field, REGRESSION_FIELDS)
-        values = [r[field] for r in self.results]
-        return values[0] if len(values) == 1 else np.array(values)
-
-    def __len__(self) -> int:
-        return len(self.results)
 
     @staticmethod
     def _line(r: dict) -> str:
         return (f"MSE: {r['MSE']:.4g} Pearson r: {r['pearson']:.3f} Spearman r: {r['spearman']:.3f} "
                 f"Num Observed: {r['num_observed']}")
 
-    def __str__(self) -> str:
-        if len(self.results) == 1:
-            return self._line(self.results[0])
-        return "\n".join(f"{name}: {self._line(r)}" for name, r in zip(self.task_names, self.results))
-
-    def __repr__(self) -> str:
-        return f"<RegressionResult {len(self)} task(s)>\n{self}"
-
-    def to_frame(self, model: str | None = None):
-        """A tidy pandas table: one row per task (and a ``model`` column if given)."""
-        import pandas as pd
-
-        frame = pd.DataFrame(self.results, index=pd.Index(self.task_names, name="task"))
-        if model is not None:
-            frame.insert(0, "model", model)
-        return frame
 
     def plot_scatter(self, task: int = 0, ax=None, title: str | None = None):
         """Predicted against measured values of one task, with the y = x line and r in the title."""
