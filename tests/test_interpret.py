@@ -9,6 +9,8 @@ import pytest
 from dragonn_tutorial import deeplift as deeplift_module
 from dragonn_tutorial import interpret, sequences, simulations
 
+import attribution_helpers  # noqa: E402
+
 keras = pytest.importorskip("keras")
 from keras import layers  # noqa: E402
 
@@ -16,15 +18,7 @@ L = 40
 
 
 def randomize(model, seed=0, scale=0.5):
-    """Non-trivial weights (and BatchNorm statistics) so every rule is exercised."""
-    rng = np.random.default_rng(seed)
-    for layer in model.layers:
-        if layer.weights:
-            new = [rng.normal(0, scale, w.shape) for w in layer.get_weights()]
-            if type(layer).__name__ == "BatchNormalization":  # gamma, beta, mean, variance
-                new[3] = rng.uniform(0.2, 2.0, new[3].shape)
-            layer.set_weights([n.astype(w.dtype) for n, w in zip(new, layer.get_weights())])
-    return model
+    return attribution_helpers.randomize(model, seed=seed, scale=scale)
 
 
 def seqs(n=6, length=L, seed=1):
