@@ -75,23 +75,24 @@ def _rule_layers():
     import tensorflow as tf
 
     class Rescale(keras.layers.Layer):
-        """``fn`` on a paired batch [x; r]; the gradient for x is (f(x) - f(r)) / (x - r)
-        (the slope at the midpoint where |x - r| <= eps), zero for r. ``fn`` is an
-        activation name (its XLA kernel is shared by every model) or a callable."""
+        """``fn`` on a paired batch [x (b rows); r (b k rows)]; the gradient carried in
+        the reference rows is multiplied by (f(x) - f(r)) / (x - r) per pair (the
+        slope at the midpoint where |x - r| <= eps); the x rows get zero. ``fn`` is
+        an activation name (its XLA kernel is shared by every model) or a callable."""
 
-        def __init__(self, fn, **kwargs):
+        def __init__(self, fn, k, **kwargs):
             super().__init__(**kwargs)
-            self.fn = fn
+            self.fn, self.k = fn, int(k)
 
         def call(self, z):
-            pair = _pair_kernel(self.fn)
+            pair = _pair_kernel(self.fn, self.k)
 
             @tf.custom_gradient
             def rescale(z):
-                fz, m = pair(tf.stop_gradient(z))  # m: the multiplier for x, zero for r
+                fz, m = pair(tf.stop_gradient(z))  # m: one multiplier per (x, r) pair
 
                 def grad(g):
-                    return g * m
+                    return _kernel("rescale-grad", _times_multiplier)(g, m)
                 return tf.identity(fz), grad
             return rescale(z)
 
@@ -99,19 +100,23 @@ def _rule_layers():
             return shape
 
     class MaxPoolRule(keras.layers.Layer):
-        """Max pooling of [x; r]. Per window, out(x) - out(r) is split in two:
+        """Max pooling of [x; r]. Per window and pair, out(x) - out(r) is split in two:
         max(out(x), out(r)) - out(r) goes to the input's argmax and out(x) -
         max(out(x), out(r)) to the reference's argmax (DeepSHAP's rule); each share is
         divided by that position's own difference, so multipliers x (x - r) sum
         exactly to the window's difference. (The plain gradient sends everything to
         the input's argmax and breaks the sum whenever the argmaxes differ.)"""
 
-        def __init__(self, pool, **kwargs):
+        def __init__(self, pool, k, **kwargs):
             super().__init__(**kwargs)
-            self.pool = pool
+            self.pool, self.k = pool, int(k)
 
         def call(self, h):
-            pool = self.pool
+            pool, k = self.pool, self.k
+            config = pool.get_config()
+            if type(pool).__name__ == "GlobalMaxPooling1D" and not config.get("keepdims") \
+                    and config.get("data_format", "channels_last") == "channels_last":
+                return _global_max_rule(h, k)
 
             @tf.custom_gradient
             def routed(h):
@@ -119,19 +124,22 @@ def _rule_layers():
                 out = pool(h)
 
                 def grad(g):
-                    n = tf.shape(h)[0] // 2
-                    xout, rout, gx = out[:n], out[n:], g[:n]
+                    b = tf.shape(h)[0] // (k + 1)
+                    hx, hr = _repeat(h[:b], k), h[b:]
+                    xout, rout, gx = _repeat(out[:b], k), out[b:], g[b:]
                     cross = tf.maximum(xout, rout)
                     with tf.GradientTape(watch_accessed_variables=False) as tape:
-                        tape.watch(h)
-                        p = pool(h)
-                    both = tape.gradient(p, h, output_gradients=tf.concat([gx * (cross - rout),
-                                                                            gx * (xout - cross)], 0))
-                    d = h[:n] - h[n:]
+                        both = tf.concat([hx, hr], 0)
+                        tape.watch(both)
+                        p = pool(both)
+                    both = tape.gradient(p, both, output_gradients=tf.concat([gx * (cross - rout),
+                                                                               gx * (xout - cross)], 0))
+                    n = tf.shape(hr)[0]
+                    d = hx - hr
                     far = tf.abs(d) > _EPS
                     mx = tf.where(far, (both[:n] + both[n:]) / tf.where(far, d, tf.ones_like(d)),
                                   tf.zeros_like(d))
-                    return tf.concat([mx, tf.zeros_like(mx)], 0)
+                    return tf.concat([tf.zeros_like(h[:b]), mx], 0)
                 return tf.identity(out), grad
             return routed(h)
 
@@ -141,34 +149,43 @@ def _rule_layers():
     return Rescale, MaxPoolRule
 
 
+def _repeat(a, k: int):
+    import tensorflow as tf
+
+    return tf.repeat(a, k, axis=0) if k > 1 else a
+
+
 _PAIR_KERNELS: dict = {}
 
 
-def _pair_kernel(fn):
-    """f on [x; r] and the Rescale multiplier for x, as one fused XLA kernel (about
-    twice as fast on a CPU as the separate operations). Kernels for named
-    activations are shared by all models (XLA keeps compiled kernels for the life
-    of the process, so one per model would grow memory); a layer's own call gets
-    an uncompiled graph."""
+def _kernel(name, fn):
+    """A model-independent function compiled once by XLA and shared (XLA keeps compiled
+    kernels for the life of the process, so one per model would grow memory)."""
     import tensorflow as tf
 
+    if name not in _PAIR_KERNELS:
+        _PAIR_KERNELS[name] = tf.function(fn, jit_compile=True, reduce_retracing=True)
+    return _PAIR_KERNELS[name]
+
+
+def _pair_kernel(fn, k: int):
+    """f on [x; r] and the Rescale multipliers per pair, fused by XLA (several times
+    faster on a CPU than the separate operations) for named activations; a layer's
+    own call (PReLU, ...) gets an uncompiled graph."""
     if not isinstance(fn, str):
-        return _multiplier(fn)
-    if fn not in _PAIR_KERNELS:
-        import keras
+        return _multiplier(fn, k)
+    import keras
 
-        _PAIR_KERNELS[fn] = tf.function(_multiplier(keras.activations.get(fn)), jit_compile=True,
-                                        reduce_retracing=True)
-    return _PAIR_KERNELS[fn]
+    return _kernel(("rescale", fn, k), _multiplier(keras.activations.get(fn), k))
 
 
-def _multiplier(fn):
+def _multiplier(fn, k: int):
     import tensorflow as tf
 
     def multiplier(z):
-        n = tf.shape(z)[0] // 2
+        b = tf.shape(z)[0] // (k + 1)
         fz = tf.cast(fn(z), z.dtype)
-        zx, zr, fx, fr = z[:n], z[n:], fz[:n], fz[n:]
+        zx, zr, fx, fr = _repeat(z[:b], k), z[b:], _repeat(fz[:b], k), fz[b:]
         dz = zx - zr
         far = tf.abs(dz) > _EPS
         mid = (zx + zr) / 2
@@ -176,9 +193,50 @@ def _multiplier(fn):
             tape.watch(mid)
             fmid = tf.cast(fn(mid), z.dtype)
         slope = tape.gradient(fmid, mid)
-        m = tf.where(far, (fx - fr) / tf.where(far, dz, tf.ones_like(dz)), slope)
-        return fz, tf.concat([m, tf.zeros_like(m)], 0)
+        return fz, tf.where(far, (fx - fr) / tf.where(far, dz, tf.ones_like(dz)), slope)
     return multiplier
+
+
+def _times_multiplier(g, m):
+    """The Rescale gradient: the pairs' rows times their multipliers, zero for the x rows."""
+    import tensorflow as tf
+
+    b = tf.shape(g)[0] - tf.shape(m)[0]
+    return tf.concat([tf.zeros_like(g[:b]), g[b:] * m], 0)
+
+
+def _global_max_rule(h, k: int):
+    """Global max pooling of [x; r] with the max-pool rule as its gradient (as
+    MaxPoolRule) in one fused XLA kernel instead of a dozen passes over the
+    activations. Ties share a difference equally, as TensorFlow's max gradient does."""
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def routed(h):
+        h = tf.stop_gradient(h)
+        out = tf.reduce_max(h, axis=1)
+
+        def grad(g):
+            return _kernel(("global-max", k), functools.partial(_global_max_grad, k=k))(h, out, g)
+        return tf.identity(out), grad
+    return routed(h)
+
+
+def _global_max_grad(h, out, g, k):
+    import tensorflow as tf
+
+    b = tf.shape(h)[0] // (k + 1)
+    hx, hr = _repeat(h[:b], k), h[b:]
+    xout, rout, gx = _repeat(out[:b], k)[:, None], out[b:, None], g[b:, None]
+    cross = tf.maximum(xout, rout)
+    on_x = tf.cast(tf.equal(hx, xout), h.dtype)
+    on_r = tf.cast(tf.equal(hr, rout), h.dtype)
+    share = (on_x * (gx * (cross - rout) / tf.reduce_sum(on_x, 1, keepdims=True))
+             + on_r * (gx * (xout - cross) / tf.reduce_sum(on_r, 1, keepdims=True)))
+    d = hx - hr
+    far = tf.abs(d) > _EPS
+    mx = tf.where(far, share / tf.where(far, d, tf.ones_like(d)), tf.zeros_like(d))
+    return tf.concat([tf.zeros_like(h[:b]), mx], 0)
 
 
 def _activation_of(layer):
@@ -194,8 +252,8 @@ def _activation_of(layer):
     return None
 
 
-def _deeplift_call(graph, layer, args, kwargs, is_output):
-    """What runs in place of ``layer`` in the DeepLIFT graph."""
+def _deeplift_call(graph, k, layer, args, kwargs, is_output):
+    """What runs in place of ``layer`` in the DeepLIFT graph (k references per input)."""
     import keras
 
     if not isinstance(layer, keras.layers.Layer):  # a keras.ops operation
@@ -218,7 +276,7 @@ def _deeplift_call(graph, layer, args, kwargs, is_output):
     if rule == "linear":
         return graph.twin(layer)(*args, **kwargs)
     if rule == "maxpool":
-        return MaxPoolRule(graph.twin(layer), name=f"{layer.name}_deeplift", dtype=graph.dtype)(*args, **kwargs)
+        return MaxPoolRule(graph.twin(layer), k, name=f"{layer.name}_deeplift", dtype=graph.dtype)(*args, **kwargs)
     if rule == "weighted":
         act = getattr(layer, "activation", None)
         name = activation_name(act) if act is not None else "linear"
@@ -229,7 +287,7 @@ def _deeplift_call(graph, layer, args, kwargs, is_output):
             return z
         if name not in ELEMENTWISE:
             raise _refuse(layer, f"its activation {name!r} is not known to be elementwise")
-        return Rescale(name, name=f"{layer.name}_deeplift", dtype=graph.dtype)(z)
+        return Rescale(name, k, name=f"{layer.name}_deeplift", dtype=graph.dtype)(z)
     if rule == "rescale":
         name = activation_name(layer.activation) if kind == "Activation" else kind.lower()
         if kind == "Activation" and name == "linear":
@@ -239,28 +297,39 @@ def _deeplift_call(graph, layer, args, kwargs, is_output):
         if kind == "Activation" and name not in ELEMENTWISE:
             raise _refuse(layer, f"its activation {name!r} is not known to be elementwise")
         fn = _activation_of(layer) or graph.twin(layer)
-        return Rescale(fn, name=f"{layer.name}_deeplift", dtype=graph.dtype)(*args, **kwargs)
+        return Rescale(fn, k, name=f"{layer.name}_deeplift", dtype=graph.dtype)(*args, **kwargs)
     raise ValueError(f"unknown DeepLIFT rule {rule!r} for {kind}")  # pragma: no cover
 
 
-def _multiplier_fn(graph, model, index):
-    """Compiled: (x, r, task, *others) -> (multipliers for x, logit(x), logit(r))."""
+def _multiplier_fn(graph, model, index, k: int = 1):
+    """Compiled: (x (b rows), r (b k rows: the k references of each x, grouped), task,
+    *others (b rows)) -> (multipliers for each (x, r) pair, logit(x), logit(r)), b k rows.
+
+    The DeepLIFT graph runs on the batch [x; r]: each x once, not once per reference.
+    Every layer but the rule layers works row by row, and the gradient a linear layer
+    passes back does not depend on its input, so the *reference rows* of the gradient
+    can carry each pair's multipliers: the rule layers multiply the gradient in row j
+    of the references by pair j's multipliers (and set the x rows to zero), and the
+    gradient of the summed reference logits with respect to the reference rows of the
+    input is the multiplier of each pair. No row is pushed forward or backward twice."""
     import tensorflow as tf
 
-    key = ("deeplift", index, tuple(sorted((k, v if isinstance(v, str) else id(v)) for k, v in RULES.items())))
+    rules = tuple(sorted((name, v if isinstance(v, str) else id(v)) for name, v in RULES.items()))
+    key = ("deeplift", index, k, rules)
     if key not in graph.compiled:
-        net = graph.rebuild(model, lambda *a: _deeplift_call(graph, *a))
+        net = graph.rebuild(model, lambda *a: _deeplift_call(graph, k, *a))
 
         def multipliers(x, r, task, *others):
+            b = tf.shape(x)[0]
+            both = tf.concat([x, r], 0)
             with tf.GradientTape(watch_accessed_variables=False) as tape:
-                tape.watch(x)
-                both = tf.concat([x, r], 0)
-                y = net(graph.assemble(index, both, [tf.concat([a, a], 0) for a in others]), training=False)
+                tape.watch(both)
+                y = net(graph.assemble(index, both, [tf.concat([a, _repeat(a, k)], 0) for a in others]),
+                        training=False)
                 y = tf.gather(tf.cast(y, x.dtype), task, axis=1)
-                n = tf.shape(x)[0]
-                lx, lr = y[:n], y[n:]
-                target = tf.reduce_sum(lx)
-            return tape.gradient(target, x), lx, lr
+                lr = y[b:]
+                target = tf.reduce_sum(lr)
+            return tape.gradient(target, both)[b:], _repeat(y[:b], k), lr
 
         specs = graph.specs(index)
         graph.compiled[key] = first_call_quiet(tf.function(
@@ -355,7 +424,7 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
     tolerance = check_float(tolerance, "tolerance", 0.0)
     seq = inputs.seq
     k, reference_of = reference_batches(seq, reference, n_references, random_state)
-    fn = _multiplier_fn(graph, model, index)
+    fn = _multiplier_fn(graph, model, index, k)
     n = len(seq)
     one_hot = one_hot_positions(seq)
     out = np.zeros(seq.shape, dtype=np.float32)
@@ -364,10 +433,10 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
     for start in range(0, n, per_batch):
         stop = min(start + per_batch, n)
         b = stop - start
-        x = np.repeat(seq[start:stop], k, axis=0)
         r = np.asarray(reference_of(start, stop), dtype=seq.dtype).reshape(b * k, *seq.shape[1:])
-        others = [np.repeat(a[start:stop], k, axis=0) for a in inputs.others]
-        m, lx, lr = (v.numpy() for v in fn(x, r, np.int32(task), *others))
+        others = [a[start:stop] for a in inputs.others]
+        m, lx, lr = (v.numpy() for v in fn(seq[start:stop], r, np.int32(task), *others))
+        x = np.repeat(seq[start:stop], k, axis=0)
         per_channel = m * (x - r)
         if hypothetical:
             contrib = m - (m * r).sum(-1, keepdims=True)

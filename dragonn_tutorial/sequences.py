@@ -291,9 +291,7 @@ def _shuffle_tokens(tokens: np.ndarray, n_shuffles: int, seed: int) -> np.ndarra
     for i in range(n):
         key = zlib.crc32(tokens[i].tobytes())
         u[i] = np.random.default_rng([seed, key, length]).random((n_shuffles, length))
-    walkers = n * n_shuffles
-    seq_of = np.repeat(np.arange(n), n_shuffles)
-    # counts[w, a, b]: unused edges a->b, excluding the reserved last exit of a
+    # counts[i, a, b]: unused edges a->b, excluding the reserved last exit of a
     first, nxt = tokens[:, :-1].astype(np.int64), tokens[:, 1:].astype(np.int64)
     counts = np.zeros((n, 5, 5), dtype=np.int32)
     np.add.at(counts, (np.arange(n)[:, None], first, nxt), 1)
@@ -302,25 +300,55 @@ def _shuffle_tokens(tokens: np.ndarray, n_shuffles: int, seed: int) -> np.ndarra
     last_exit[rows, first] = nxt  # later positions overwrite earlier: the last exit wins
     has_exit = last_exit >= 0
     counts[np.arange(n)[:, None], np.arange(5)[None], np.where(has_exit, last_exit, 0)] -= has_exit
-    counts = counts[seq_of]
-    last_exit = last_exit[seq_of]
-    u = u.reshape(walkers, length)
-    out = np.empty((walkers, length), dtype=np.uint8)
-    cur = tokens[seq_of, 0].astype(np.int64)
-    out[:, 0] = cur
-    w = np.arange(walkers)
-    for step in range(1, length):
-        c = counts[w, cur]                      # (walkers, 5)
-        total = c.sum(axis=1)
-        cum = np.cumsum(c, axis=1)
-        pick = (u[:, step] * total)[:, None] < cum
-        choice = np.argmax(pick, axis=1)
-        use_pool = total > 0
-        nxt_tok = np.where(use_pool, choice, last_exit[w, cur])
-        counts[w[use_pool], cur[use_pool], choice[use_pool]] -= 1
-        out[:, step] = nxt_tok
-        cur = nxt_tok
-    return _tokens_to_one_hot(out).reshape(n, n_shuffles, length, 4)
+    out = _walk(counts, last_exit, tokens[:, 0].astype(np.int64), u.reshape(n, n_shuffles, length))
+    return _tokens_to_one_hot(out.reshape(n * n_shuffles, length)).reshape(n, n_shuffles, length, 4)
+
+
+def _walk_python(counts, last_exit, start, u):
+    """The Eulerian walks, one per (sequence, shuffle): at each step take an unused edge
+    out of the current base, chosen with probability proportional to its count (the
+    first edge whose cumulative count exceeds u x total), or the reserved last exit
+    when none is left. Compiled by numba on first use (:func:`_walk`)."""
+    n, n_shuffles, length = u.shape
+    out = np.empty((n, n_shuffles, length), dtype=np.uint8)
+    c = np.empty(5, dtype=np.int32)
+    for i in range(n):
+        for j in range(n_shuffles):
+            c_all = counts[i].copy()
+            cur = start[i]
+            out[i, j, 0] = cur
+            for step in range(1, length):
+                total = 0
+                for t in range(5):
+                    c[t] = c_all[cur, t]
+                    total += c[t]
+                if total > 0:
+                    target = u[i, j, step] * total
+                    acc = 0
+                    choice = 4
+                    for t in range(5):
+                        acc += c[t]
+                        if target < acc:
+                            choice = t
+                            break
+                    c_all[cur, choice] -= 1
+                    cur = choice
+                else:
+                    cur = last_exit[i, cur]
+                out[i, j, step] = cur
+    return out
+
+
+def _walk(counts, last_exit, start, u):
+    global _walk_compiled
+    if _walk_compiled is None:
+        import numba
+
+        _walk_compiled = numba.njit(cache=True, nogil=True)(_walk_python)
+    return _walk_compiled(counts, last_exit, start, u)
+
+
+_walk_compiled = None
 
 
 def dinucleotide_counts(X: np.ndarray) -> np.ndarray:
