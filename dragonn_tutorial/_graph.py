@@ -70,6 +70,8 @@ class Stem(NamedTuple):
     field: int           # receptive field of the stem's output, in bp
     pad: tuple           # (left, right) zero padding applied to the input first ('same'/'causal' conv)
     head: object         # keras.Model([stem output] + other inputs) -> logits
+    pool: str | None     # "max" / "average": the stem output's only reader is a global pool
+    post: object         # keras.Model([pooled vector] + other inputs) -> logits, when pool is set
 
 
 def _is_layer(op) -> bool:
@@ -152,7 +154,7 @@ class Graph:
 
         out_name = _output_layer_name(model) if top else None
         if track:
-            self._track = {"local": {}, "consumers": {}, "next": {}}
+            self._track = {"local": {}, "consumers": {}, "next": {}, "pool": {}}
         inputs = [keras.Input(batch_shape=t.shape, dtype=d, name=t.name)
                   for t, d in zip(model.inputs, self.input_dtypes if top else [t.dtype for t in model.inputs])]
         if track:
@@ -212,6 +214,11 @@ class Graph:
         outs = [t for t in keras.tree.flatten(outputs) if isinstance(t, keras.KerasTensor)]
         if len(ins) != 1 or len(outs) != 1 or id(ins[0]) not in track["local"] or not _is_layer(layer):
             return
+        pool = {"GlobalMaxPooling1D": "max", "GlobalAveragePooling1D": "average"}.get(type(layer).__name__)
+        if pool and not layer.get_config().get("keepdims") and layer.data_format == "channels_last" \
+                and len(args) == 1 and all(v is None for v in kwargs.values()):
+            track["pool"][id(ins[0])] = (pool, outs[0])
+            return
         index, field, chain, pad = track["local"][id(ins[0])]
         kind = type(layer).__name__
         twin = self._twins.get((id(layer), ""))
@@ -251,7 +258,11 @@ class Graph:
             t, field, chain, pad = best
             others = [x for j, x in enumerate(inputs) if j != i]
             head = keras.Model([t] + others, logits, name=f"{self.name}_head_{i}")
-            self.stems[i] = Stem(chain, field, pad, head)
+            pool, post = None, None
+            if track["consumers"].get(id(t), 0) == 1 and id(t) in track["pool"]:
+                pool, pooled = track["pool"][id(t)]
+                post = keras.Model([pooled] + others, logits, name=f"{self.name}_post_{i}")
+            self.stems[i] = Stem(chain, field, pad, head, pool, post)
         self._track = None
 
     def sync(self, model):

@@ -19,6 +19,7 @@ from ._graph import first_call_quiet, graph_of
 from ._validation import check_choice, check_int
 
 BASES = "ACGT"
+WILD_TYPE_BYTES = 64 << 20  # wild-type activations kept at a time by the window path
 
 
 class ISMResult(NamedTuple):
@@ -32,42 +33,112 @@ class ISMResult(NamedTuple):
     wild_type: np.ndarray
 
 
-def _window_fn(graph, index: int, window: int, probability: bool):
-    """Compiled: a batch of mutants (sequence s, padded position p, base b) through
-    a window of the stem, spliced into the wild-type stem output ``local``."""
+def _is_conv(layer) -> bool:
+    return type(layer).__name__ == "Conv1D"
+
+
+def _span(layer) -> int:
+    return (layer.kernel_size[0] - 1) * int(layer.dilation_rate[0])
+
+
+def _window_fn(graph, index: int, probability: bool):
+    """Compiled: a batch of mutants (sequence s, padded position p, base b) through the
+    stem, one layer at a time, recomputing only what the substitution changes.
+
+    After a stem layer whose receptive field is f, a substitution at p changes the
+    f outputs ending at p; the next convolution (span S) changes f + S outputs and
+    needs f + 2S inputs: the wild-type activations there with the f changed ones
+    pasted in (the idea of fastISM). The stem output then meets the rest of the
+    network: a global max (or average) pool is updated from the wild-type maxima (or
+    sums) before and after the window, else the window is pasted into the whole
+    wild-type stem output and the head runs as usual."""
     import tensorflow as tf
 
-    key = ("ism-window", index, window, probability)
+    key = ("ism-window", index, probability)
     if key not in graph.compiled:
         stem = graph.stems[index]
-        field = stem.field
+        n_acts = sum(_is_conv(layer) for layer in stem.layers)
+        n_pool = 2 if stem.pool == "max" else 1
 
-        def mutate(Xp, local, s, p, b, *others):
+        def mutate(s, p, b, *arrays):
+            acts, pool, others = arrays[:n_acts], arrays[n_acts:n_acts + n_pool], arrays[n_acts + n_pool:]
             s, p, b = (tf.cast(v, tf.int32) for v in (s, p, b))
-            length = tf.shape(Xp)[1]
-            w0 = tf.clip_by_value(p - field + 1, 0, length - window)
-            cols = w0[:, None] + tf.range(window)[None]
-            rows = tf.range(tf.shape(s)[0])
-            mut = tf.gather_nd(Xp, tf.stack([tf.broadcast_to(s[:, None], tf.shape(cols)), cols], -1))
-            at = tf.stack([rows, p - w0], axis=1)
-            mut = tf.tensor_scatter_nd_update(mut, at, tf.one_hot(b, 4, dtype=Xp.dtype))
-            h = mut
+            dtype = acts[0].dtype
+            h = tf.one_hot(b, 4, dtype=dtype)[:, None, :]  # the changed window of the input: one base
+            q, field, length, j = p, 1, tf.shape(acts[0])[1], 0
             for layer in stem.layers:
-                h = tf.cast(layer(h, training=False), Xp.dtype)
-            full = tf.gather(local, s)  # (batch, positions, channels)
-            idx = tf.stack([tf.repeat(rows, field), tf.reshape(w0[:, None] + tf.range(field)[None], [-1])], 1)
-            h = tf.tensor_scatter_nd_update(full, idx, tf.reshape(h, [-1, tf.shape(h)[-1]]))
-            y = stem.head([h] + [tf.gather(a, s) for a in others], training=False)
+                if _is_conv(layer):
+                    span = _span(layer)
+                    width = field + 2 * span  # inputs of the field + span outputs that change
+                    new_q = tf.clip_by_value(p - field - span + 1, 0, length - width)
+                    cols = new_q[:, None] + tf.range(width)[None]
+                    wild = tf.gather_nd(acts[j], tf.stack([tf.broadcast_to(s[:, None], tf.shape(cols)), cols], -1))
+                    offset = tf.range(width)[None] - (q - new_q)[:, None]
+                    inside = (offset >= 0) & (offset < field)
+                    changed = tf.gather(h, tf.clip_by_value(offset, 0, field - 1), batch_dims=1)
+                    h = tf.where(inside[..., None], changed, wild)
+                    q, field, length, j = new_q, field + span, length - span, j + 1
+                h = tf.cast(layer(h, training=False), dtype)
+            rest = [tf.gather(a, s) for a in others]
+            if stem.pool == "max":
+                prefix, suffix = pool  # per sequence: max over the positions before i / from i on
+                outside = tf.maximum(tf.gather_nd(prefix, tf.stack([s, q], 1)),
+                                     tf.gather_nd(suffix, tf.stack([s, q + field], 1)))
+                y = stem.post([tf.maximum(outside, tf.reduce_max(h, 1))] + rest, training=False)
+            elif stem.pool == "average":
+                (csum,) = pool  # per sequence: float64 sums of the positions before i
+                outside = (tf.gather_nd(csum, tf.stack([s, q], 1)) + tf.gather(csum[:, -1], s)
+                           - tf.gather_nd(csum, tf.stack([s, q + field], 1)))
+                mean = (outside + tf.cast(tf.reduce_sum(h, 1), csum.dtype)) / tf.cast(length, csum.dtype)
+                y = stem.post([tf.cast(mean, dtype)] + rest, training=False)
+            else:
+                (local,) = pool
+                full = tf.gather(local, s)
+                rows = tf.repeat(tf.range(tf.shape(s)[0]), field)
+                at = tf.reshape(q[:, None] + tf.range(field)[None], [-1])
+                full = tf.tensor_scatter_nd_update(full, tf.stack([rows, at], 1),
+                                                   tf.reshape(h, [-1, tf.shape(h)[-1]]))
+                y = stem.head([full] + rest, training=False)
             if probability and graph.output_fn is not None:
                 y = graph.output_fn(y)
-            return tf.cast(y, Xp.dtype)
+            return tf.cast(y, dtype)
 
-        specs = graph.specs(index)
         index_spec = tf.TensorSpec([None], tf.int64)
-        signature = [tf.TensorSpec([None, None, 4], graph.dtype), tf.TensorSpec([None, None, None], graph.dtype),
-                     index_spec, index_spec, index_spec] + specs[1:]
+        act_spec = tf.TensorSpec([None, None, None], graph.dtype)
+        pool_spec = tf.TensorSpec([None, None, None], "float64" if stem.pool == "average" else graph.dtype)
+        signature = [index_spec] * 3 + [act_spec] * n_acts + [pool_spec] * n_pool + graph.specs(index)[1:]
         graph.compiled[key] = first_call_quiet(tf.function(mutate, input_signature=signature))
     return graph.compiled[key]
+
+
+def _wild_type(graph, index, Xp) -> list:
+    """The wild-type activations the window path reads, for sequences Xp: the input of
+    every stem convolution, then the pooling summaries (or the whole stem output)."""
+    import tensorflow as tf
+
+    stem = graph.stems[index]
+    key = ("ism-stem", index)
+    if key not in graph.compiled:
+        def run(h):
+            acts = []
+            for layer in stem.layers:
+                if _is_conv(layer):
+                    acts.append(h)
+                h = tf.cast(layer(h, training=False), graph.dtype)
+            return acts + [h]
+        graph.compiled[key] = first_call_quiet(tf.function(
+            run, input_signature=[tf.TensorSpec([None, None, 4], graph.dtype)]))
+    *acts, out = (a.numpy() for a in graph.compiled[key](Xp))
+    n, length, channels = out.shape
+    if stem.pool == "max":
+        low = np.full((n, 1, channels), -np.inf, out.dtype)
+        prefix = np.concatenate([low, np.maximum.accumulate(out, axis=1)], axis=1)
+        suffix = np.concatenate([np.maximum.accumulate(out[:, ::-1], axis=1)[:, ::-1], low], axis=1)
+        return acts + [prefix, suffix]
+    if stem.pool == "average":
+        csum = np.concatenate([np.zeros((n, 1, channels)), np.cumsum(out, axis=1, dtype=np.float64)], axis=1)
+        return acts + [csum]
+    return acts + [out]
 
 
 def _full_fn(graph, index: int, probability: bool):
@@ -93,52 +164,55 @@ def _full_fn(graph, index: int, probability: bool):
     return graph.compiled[key]
 
 
-def _stem_output(graph, index, Xp, batch_size):
-    import tensorflow as tf
-
-    key = ("ism-stem", index)
-    if key not in graph.compiled:
-        def run(h):
-            for layer in graph.stems[index].layers:
-                h = tf.cast(layer(h, training=False), graph.dtype)
-            return h
-        graph.compiled[key] = first_call_quiet(tf.function(
-            run, input_signature=[tf.TensorSpec([None, None, 4], graph.dtype)]))
-    fn = graph.compiled[key]
-    return np.concatenate([fn(Xp[i:i + batch_size]).numpy() for i in range(0, len(Xp), batch_size)])
-
-
-def predict_mutants(graph, index, inputs, seq_idx, pos, base, probability: bool, batch_size: int,
-                    window=None) -> np.ndarray:
-    """Outputs (m, tasks) of the single-base mutants (sequence, position, new base)."""
+def _window_usable(graph, index, length, window) -> bool:
     stem = graph.stems.get(index)
-    length = inputs.seq.shape[1]
     usable = stem is not None and length + sum(stem.pad) >= 2 * stem.field - 1
     if window and not usable:
         why = ("it does not begin with a chain of stride-1 convolutions reading the sequence"
                if stem is None else f"the sequence is shorter than the window ({2 * stem.field - 1} bp)")
         raise ValueError(f"window=True, but model {graph.name!r} has no windowed ISM: {why}; use window=None")
+    if window is None and usable and stem.pool is None:
+        # measured (benchmarks/bench_interpret.py): pasting the window into the whole stem
+        # output costs more than it saves when the stem is a single convolution
+        usable = sum(_is_conv(layer) for layer in stem.layers) >= 2
+    return usable and window is not False
+
+
+def predict_mutants(graph, index, inputs, seq_idx, pos, base, probability: bool, batch_size: int,
+                    window=None) -> np.ndarray:
+    """Outputs (m, tasks) of the single-base mutants (sequence, position, new base)."""
+    n, length = inputs.seq.shape[:2]
+    use_window = _window_usable(graph, index, length, window)
     seq_idx, pos, base = (np.asarray(v, dtype=np.int64) for v in (seq_idx, pos, base))
     out = np.empty((len(seq_idx), graph.num_outputs), dtype=np.float64)
     if len(seq_idx) == 0:
         return out
-    if window is None and usable:
-        # measured (benchmarks/bench_interpret.py): splicing the window back into the
-        # whole stem output costs more than it saves when the stem is one convolution
-        usable = sum(type(layer).__name__ == "Conv1D" for layer in stem.layers) >= 2
-    if usable and window is not False:
-        Xp = np.pad(inputs.seq, ((0, 0), stem.pad, (0, 0)))
-        local = _stem_output(graph, index, Xp, 256)
-        fn = _window_fn(graph, index, 2 * stem.field - 1, probability)
-        shift = stem.pad[0]
+    if not use_window:
+        fn = _full_fn(graph, index, probability)
         for lo in range(0, len(seq_idx), batch_size):
             sl = slice(lo, lo + batch_size)
-            out[sl] = fn(Xp, local, seq_idx[sl], pos[sl] + shift, base[sl], *inputs.others).numpy()
+            out[sl] = fn(inputs.seq, seq_idx[sl], pos[sl], base[sl], *inputs.others).numpy()
         return out
-    fn = _full_fn(graph, index, probability)
-    for lo in range(0, len(seq_idx), batch_size):
-        sl = slice(lo, lo + batch_size)
-        out[sl] = fn(inputs.seq, seq_idx[sl], pos[sl], base[sl], *inputs.others).numpy()
+    import tensorflow as tf
+
+    stem = graph.stems[index]
+    fn = _window_fn(graph, index, probability)
+    order = np.argsort(seq_idx, kind="stable")
+    bounds = np.searchsorted(seq_idx[order], np.arange(n + 1))
+    # wild-type activations for a group of sequences at a time (at most about 64 MB)
+    filters = [4] + [layer.filters for layer in stem.layers if _is_conv(layer)]
+    per_sequence = 8 * (length + sum(stem.pad) + 1) * (sum(filters[:-1]) + 2 * filters[-1])
+    group = max(1, min(n, WILD_TYPE_BYTES // per_sequence))
+    for g0 in range(0, n, group):
+        g1 = min(g0 + group, n)
+        rows = order[bounds[g0]:bounds[g1]]
+        if len(rows) == 0:
+            continue
+        Xp = np.pad(inputs.seq[g0:g1], ((0, 0), stem.pad, (0, 0)))
+        arrays = [tf.convert_to_tensor(a) for a in _wild_type(graph, index, Xp) + [a[g0:g1] for a in inputs.others]]
+        for lo in range(0, len(rows), batch_size):
+            r = rows[lo:lo + batch_size]
+            out[r] = fn(seq_idx[r] - g0, pos[r] + stem.pad[0], base[r], *arrays).numpy()
     return out
 
 

@@ -170,6 +170,50 @@ def test_window_fast_path_where_the_model_begins_with_convolutions():
         interpret.ism(model, seqs(1), window=True)
 
 
+def _head_model(head):
+    """A stem of a 'same' dilated convolution and a valid one, then a given head."""
+    inp = keras.Input((L, 4), name="sequence")
+    x = layers.Conv1D(6, 5, padding="same", dilation_rate=2, activation="relu")(inp)
+    x = layers.Conv1D(6, 4, name="conv_b")(x)
+    x = layers.Activation("elu")(x)
+    if head == "max":
+        x = layers.Dense(3, activation="relu")(layers.GlobalMaxPooling1D()(x))
+    elif head == "average":
+        x = layers.GlobalAveragePooling1D()(x)
+    else:  # the 2016 head: a pool of width 7, then flatten (no pooled summary to update)
+        x = layers.Flatten()(layers.MaxPooling1D(7)(x))
+    return randomize(keras.Model(inp, layers.Dense(2, activation="sigmoid")(x)), seed=8, scale=0.5)
+
+
+@pytest.mark.parametrize("head", ["max", "average", "pool_flatten"])
+def test_windowed_ism_for_every_head(head):
+    """The window path recomputes only what a substitution changes, layer by layer, and
+    updates a global max/average pool from wild-type maxima/sums outside the window."""
+    model, X = _head_model(head), seqs(3)
+    X[2, 0] = 0  # an N at the edge: the window is clipped there
+    stem = _graph.graph_of(model).stems[0]
+    assert stem.field == 9 + 3 and stem.pad == (4, 4)
+    assert stem.pool == {"max": "max", "average": "average"}.get(head)
+    expected = explicit_mutants(model, X, "logit")
+    for batch_size in (7, 2048):
+        fast = interpret.ism(model, X, batch_size=batch_size, window=True)
+        np.testing.assert_allclose(fast.delta, np.where(X == 1, 0, expected), atol=2e-5)
+
+
+def test_windowed_ism_in_groups_of_sequences_and_any_variant_order(monkeypatch):
+    from dragonn_tutorial import ism as ism_module
+
+    model, X = _head_model("max"), seqs(6)
+    whole = interpret.ism(model, X, task=1)
+    monkeypatch.setattr(ism_module, "WILD_TYPE_BYTES", 1)  # one sequence's activations at a time
+    grouped = interpret.ism(model, X, task=1, batch_size=5)
+    np.testing.assert_allclose(grouped.delta, whole.delta, atol=1e-6)
+    rng = np.random.default_rng(0)
+    rows = rng.permutation(np.argwhere(X != 1))[:40]  # (sequence, position, alt) in random order
+    table = interpret.ism(model, X, task=1, variants=rows, batch_size=3)
+    np.testing.assert_allclose(table["effect"], whole.delta[rows[:, 0], rows[:, 1], rows[:, 2]], atol=1e-6)
+
+
 def test_ism_variants_equal_the_full_scan():
     model, X = model_of("residual"), seqs(3)
     full = interpret.ism(model, X)
