@@ -29,7 +29,7 @@ import numpy as np
 
 from ._graph import ELEMENTWISE, OUTPUT_ACTIVATIONS, activation_name, first_call_quiet, graph_of
 from ._validation import check_float, check_int
-from .references import one_hot_positions, place_on_observed, reference_batches
+from .references import reference_batches
 
 _LINEAR = ("InputLayer", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
            "ActivityRegularization", "Identity", "Flatten", "Reshape", "Permute", "BatchNormalization",
@@ -301,9 +301,12 @@ def _deeplift_call(graph, k, layer, args, kwargs, is_output):
     raise ValueError(f"unknown DeepLIFT rule {rule!r} for {kind}")  # pragma: no cover
 
 
-def _multiplier_fn(graph, model, index, k: int = 1):
+def _multiplier_fn(graph, model, index, k: int = 1, summary: str | None = None):
     """Compiled: (x (b rows), r (b k rows: the k references of each x, grouped), task,
-    *others (b rows)) -> (multipliers for each (x, r) pair, logit(x), logit(r)), b k rows.
+    *others (b rows)) -> (multipliers for each (x, r) pair, logit(x), logit(r)), b k rows;
+    with ``summary="actual"`` or ``"hypothetical"`` the contributions averaged over
+    each x's references (b rows) and each pair's summed contributions come first instead
+    of the multipliers, computed in the same graph.
 
     The DeepLIFT graph runs on the batch [x; r]: each x once, not once per reference.
     Every layer but the rule layers works row by row, and the gradient a linear layer
@@ -316,9 +319,10 @@ def _multiplier_fn(graph, model, index, k: int = 1):
 
     rules = tuple(sorted((name, v if isinstance(v, str) else id(v)) for name, v in RULES.items()))
     key = ("deeplift", index, k, rules)
-    if key not in graph.compiled:
-        net = graph.rebuild(model, lambda *a: _deeplift_call(graph, k, *a))
-
+    if key not in graph.cache:
+        graph.cache[key] = graph.rebuild(model, lambda *a: _deeplift_call(graph, k, *a))
+    net = graph.cache[key]
+    if key + (summary,) not in graph.compiled:
         def multipliers(x, r, task, *others):
             b = tf.shape(x)[0]
             both = tf.concat([x, r], 0)
@@ -329,12 +333,24 @@ def _multiplier_fn(graph, model, index, k: int = 1):
                 y = tf.gather(tf.cast(y, x.dtype), task, axis=1)
                 lr = y[b:]
                 target = tf.reduce_sum(lr)
-            return tape.gradient(target, both)[b:], _repeat(y[:b], k), lr
+            m, lx = tape.gradient(target, both)[b:], _repeat(y[:b], k)
+            if summary is None:
+                return m, lx, lr
+            xs = _repeat(x, k)
+            per_channel = m * (xs - r)
+            if summary == "hypothetical":
+                contrib = m - tf.reduce_sum(m * r, -1, keepdims=True)
+            else:  # totals on the observed base; per channel at positions that are not one-hot
+                one_hot = ((tf.abs(tf.reduce_sum(xs, -1, keepdims=True) - 1) < 1e-6)
+                           & (tf.abs(tf.reduce_max(xs, -1, keepdims=True) - 1) < 1e-6))
+                contrib = tf.where(one_hot, xs * tf.reduce_sum(per_channel, -1, keepdims=True), per_channel)
+            mean = tf.reduce_mean(tf.reshape(contrib, tf.concat([[b, k], tf.shape(x)[1:]], 0)), 1)
+            return mean, tf.reduce_sum(per_channel, [1, 2]), lx, lr
 
         specs = graph.specs(index)
-        graph.compiled[key] = first_call_quiet(tf.function(
+        graph.compiled[key + (summary,)] = first_call_quiet(tf.function(
             multipliers, input_signature=[specs[0], specs[0], tf.TensorSpec([], tf.int32)] + specs[1:]))
-    return graph.compiled[key]
+    return graph.compiled[key + (summary,)]
 
 
 def multipliers(model, X, R, task: int = 0, explain=None):
@@ -424,9 +440,8 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
     tolerance = check_float(tolerance, "tolerance", 0.0)
     seq = inputs.seq
     k, reference_of = reference_batches(seq, reference, n_references, random_state)
-    fn = _multiplier_fn(graph, model, index, k)
+    fn = _multiplier_fn(graph, model, index, k, "hypothetical" if hypothetical else "actual")
     n = len(seq)
-    one_hot = one_hot_positions(seq)
     out = np.zeros(seq.shape, dtype=np.float32)
     worst, bad = (0.0, 0.0, 0.0), 0
     per_batch = max(1, batch_size // k)  # whole sequences (all their references) per batch
@@ -435,15 +450,8 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
         b = stop - start
         r = np.asarray(reference_of(start, stop), dtype=seq.dtype).reshape(b * k, *seq.shape[1:])
         others = [a[start:stop] for a in inputs.others]
-        m, lx, lr = (v.numpy() for v in fn(seq[start:stop], r, np.int32(task), *others))
-        x = np.repeat(seq[start:stop], k, axis=0)
-        per_channel = m * (x - r)
-        if hypothetical:
-            contrib = m - (m * r).sum(-1, keepdims=True)
-        else:
-            contrib = place_on_observed(x, per_channel, np.repeat(one_hot[start:stop], k, axis=0))
-        out[start:stop] = contrib.reshape(b, k, *seq.shape[1:]).mean(1)
-        total = per_channel.sum((1, 2))
+        contrib, total, lx, lr = (v.numpy() for v in fn(seq[start:stop], r, np.int32(task), *others))
+        out[start:stop] = contrib
         gap = np.abs(total - (lx - lr))
         fail = gap > tolerance * (1 + np.abs(lx - lr))
         bad += int(fail.sum())
