@@ -3,17 +3,19 @@ functional and Sequential models, branches and several inputs included.
 
 How it works, with public Keras/TensorFlow API only: the model is re-built
 (``keras.models.clone_model`` with a ``call_function``) with every nonlinear
-layer replaced by a *rule layer*. The input and its reference travel side by
-side through the graph as the two halves of one batch (the other inputs, held
-fixed, are repeated in both halves); each rule layer returns the ordinary
-output but, as its gradient, DeepLIFT's multiplier: (f(x) - f(r)) / (x - r) for
-an elementwise nonlinearity, or the max-pool routing of DeepSHAP. Linear layers
-(convolutions, dense, BatchNormalization in inference mode, average pooling,
-``Add``, ``Concatenate``, ...) keep their own gradient, which *is* their
-multiplier. Autodiff then chains the multipliers, so the gradient of the logit
-with respect to the input is DeepLIFT's multiplier, and the contributions
-multiplier x (x - r) sum exactly to logit(x) - logit(r) ("summation to delta"),
-which is checked for every pair.
+layer replaced by a *rule layer*. Each input and its k references travel
+through the graph as one batch [x; r_1 ... r_k] (each x once; the other inputs,
+held fixed, are repeated for the references); each rule layer returns the
+ordinary output but, as its gradient, DeepLIFT's multiplier of each pair:
+(f(x) - f(r)) / (x - r) for an elementwise nonlinearity, or the max-pool routing
+of DeepSHAP. Linear layers (convolutions, dense, BatchNormalization in inference
+mode, average pooling, ``Add``, ``Concatenate``, ...) keep their own gradient,
+which *is* their multiplier and does not depend on their input, so the gradient
+rows of the references can carry the pairs' chained multipliers (see
+``_multiplier_fn``). Autodiff then chains the multipliers, so the gradient of the
+logit is DeepLIFT's multiplier, and the contributions multiplier x (x - r) sum
+exactly to logit(x) - logit(r) ("summation to delta"), which is checked for
+every pair.
 
 Layers without a DeepLIFT rule here (LSTM/GRU gates, attention, LayerNorm,
 products of signals) are refused with a message pointing to
