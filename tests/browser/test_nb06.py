@@ -28,7 +28,7 @@ def test_notebook_06_architecture_explorer_updates_the_receptive_field(browser, 
     readout.click()
     readout.evaluate("el => { el.textContent = '2'; }")
     readout.press("Enter")
-    # the change is queued behind the cells still running (the kernel handles widget messages in order)
+    # the notebook ran only up to the widget, so the kernel answers at once
     wait_for_text(page, SELECTOR, "receptive field: 57 bp", timeout_ms=400_000)
     assert _receptive_field(page.locator(SELECTOR).inner_text()) == 57
     screenshot_and_close(page, widget, "notebook06_widget")

@@ -16,7 +16,7 @@ def test_notebook_07_training_playground_trains_on_click(browser, lab):  # noqa:
                                     timeout_ms=420_000)
     assert "Error displaying widget" not in page.content()
     wait_for_text(page, SELECTOR, "Press Train")
-    # RMSprop instead of Adam; the click waits behind the cells still running (messages are handled in order)
+    # RMSprop instead of Adam, then train
     page.locator(".dragonn-training-playground select").first.select_option("rmsprop")
     page.locator(".dragonn-training-playground .dragonn-playground-train").click()
     wait_for_text(page, SELECTOR, "validation auROC", timeout_ms=600_000)

@@ -24,7 +24,7 @@ def test_notebook_08_multimodal_explorer_reacts(browser, lab):  # noqa: F811
     readout.click()
     readout.evaluate("el => { el.textContent = '7'; }")
     readout.press("Enter")
-    # widget messages queue behind the cells still running (the transfer-learning curve)
+    # the notebook ran only up to the widget, so the kernel answers at once
     wait_for_text(page, SELECTOR, "sequence 7:", timeout_ms=600_000)
     page.locator(".dragonn-multimodal-explorer .dragonn-multimodal-next").click()
     page.wait_for_function(

@@ -29,7 +29,7 @@ def test_notebook_09_contribution_explorer_moves_to_another_sequence(browser, la
     readout.click()
     readout.evaluate("el => { el.textContent = '1'; }")
     readout.press("Enter")
-    # the change is queued behind the cells still running (the kernel handles widget messages in order)
+    # the notebook ran only up to the widget, so the kernel answers at once
     page.wait_for_function(
         f"!document.querySelector({SELECTOR!r}).innerText.includes('#{first} ')", timeout=400_000)
     second = _row(page.locator(SELECTOR).inner_text())

@@ -100,7 +100,35 @@ def screenshot_and_close(page, widget, name: str):
     page.close()
 
 
+# The cell that shows each notebook's widget (a piece of its source). The browser runs the
+# notebook up to and including it: nbval already runs every cell, and widget messages
+# would otherwise queue behind the slow cells that follow.
+WIDGET_CELL = {
+    "00_getting_started.ipynb": "widgets.sequence_explorer(",
+    "01_pssm_scoring.ipynb": "widgets.motif_explorer(",  # after the threshold explorer
+    "02_simulations.ipynb": "widgets.simulation_explorer(",
+    "03_shallow_cnn.ipynb": "widgets.training_explorer(",
+    "05_interpretation.ipynb": "widgets.attribution_explorer(",
+    "06_architectures.ipynb": "wa.architecture_explorer(",
+    "07_training_in_practice.ipynb": "widgets_training.training_playground(",
+    "08_multitask_multimodal.ipynb": "widgets_multimodal.multimodal_explorer(",
+    "09_real_data.ipynb": "widgets_real_data.contribution_explorer(",
+}
+
+
+def widget_cell_index(notebook: str) -> int | None:
+    """Index (all cells) of the last cell holding WIDGET_CELL[notebook], or None (run all)."""
+    import json
+
+    text = WIDGET_CELL.get(notebook)
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
+    found = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and text and text in "".join(c["source"])]
+    assert text is None or found, f"{notebook}: no cell contains {text!r} (update WIDGET_CELL)"
+    return found[-1] if found and found[-1] + 1 < len(cells) else None
+
+
 def open_and_run_all(browser, lab, notebook: str, widget_class: str, timeout_ms: int = 180_000):
+    """Open the notebook and run every cell up to and including its widget's cell."""
     base, token = lab
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")  # reset: no restored tabs
@@ -110,7 +138,12 @@ def open_and_run_all(browser, lab, notebook: str, widget_class: str, timeout_ms:
         f" if (!w || !w.context || !w.context.path.endsWith({notebook!r})) return false;"
         " const k = w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
         " return !!k && k.status === 'idle'; })()", timeout=120_000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    last = widget_cell_index(notebook)
+    if last is None:
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    else:  # select the cell after the widget's and run everything above it
+        page.evaluate(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {last + 1}")
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-above')")
     try:
         widget = page.wait_for_selector(f".{widget_class}", timeout=timeout_ms)
     except Exception:
@@ -191,7 +224,7 @@ def test_notebook_03_training_widget_trains_on_click(browser, lab):
     page, widget = open_and_run_all(browser, lab, "03_shallow_cnn.ipynb", "dragonn-training-explorer",
                                     timeout_ms=420_000)
     assert "Error displaying widget" not in page.content()
-    # The click is queued behind the cells still running (the kernel handles widget messages in order).
+    # The notebook ran only up to the widget: the click trains the model at once.
     selector = ".dragonn-training-explorer .dragonn-training-message"
     page.locator(".dragonn-training-explorer .dragonn-train-button").click()
     wait_for_text(page, selector, "test auROC", timeout_ms=400_000)
