@@ -21,7 +21,7 @@ NOTEBOOKS = [
     ("01_pssm_scoring", "From PWM to convolution", "PWM, information content, PSSM; scanning is a convolution; PSSM and k-mer baselines; auROC vs auPRC", "~1 min"),
     ("02_simulations", "Simulated regulatory DNA", "the six motif grammars, their parameters, ground-truth sites, splits; the pair's orientation and the 2016 strand shortcut", "< 1 min"),
     ("03_shallow_cnn", "A shallow CNN", "the CNN in plain Keras; loss, gradient, backpropagation, Adam; early stopping and learning curves; filters vs a null; activations", "~2 min"),
-    ("04_deep_cnn", "Going deeper", "deep vs shallow on the heterodimer grammar; receptive fields; the workshop's numbers in both orientations", "~2.5 min"),
+    ("04_deep_cnn", "Going deeper", "deep vs shallow on the heterodimer grammar; receptive fields; the workshop's numbers in both orientations", "~1.5 min"),
     ("05_interpretation", "Interpretation", "ISM, gradient x input, DeepLIFT and references, scored against the true sites", "~2 min"),
     ("06_architectures", "Architectures", "convolution arithmetic, receptive field, operations; DeepBind, dilated, residual, RNN/LSTM and DanQ compared where they differ", "~1 min"),
     ("07_training_in_practice", "Training in practice", "optimisers and learning rates, activations, over-fitting and regularisation, cross-validation, imbalance, why the negative set matters, hyperparameter search", "~1 min"),
