@@ -5,7 +5,8 @@
 Runs every case of ``tests/fuzz_cases.py`` (invalid inputs to sequences,
 motifs, simulations, metrics, baselines, plotting and ``set_seed``) and of
 ``tests/fuzz_cases_models.py`` (models, training, simulations_extra, datasets;
-``--models`` prints that part alone) and counts
+``--models`` prints that part alone) and ``tests/fuzz_cases_attribution.py`` (ISM and
+variant effects, gradients, DeepLIFT, references, filters, motif recovery) and counts
 the outcomes: a clear error (ValueError/TypeError/KeyError whose message names
 the parameter), a vague one (right type, parameter not named), an unexpected
 exception type, or a silent result (no error at all). ``--details`` lists
@@ -23,6 +24,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import fuzz_cases  # noqa: E402
+import fuzz_cases_attribution  # noqa: E402
 import fuzz_cases_models  # noqa: E402
 
 KINDS = ("clear", "vague", "unexpected", "silent")
@@ -31,7 +33,8 @@ KINDS = ("clear", "vague", "unexpected", "silent")
 def main(details: bool = False, models_only: bool = False) -> int:
     t0 = time.perf_counter()
     rows, problems = {}, []
-    cases = fuzz_cases_models.CASES if models_only else fuzz_cases.CASES + fuzz_cases_models.CASES
+    cases = fuzz_cases_models.CASES if models_only else (fuzz_cases.CASES + fuzz_cases_models.CASES
+                                                          + fuzz_cases_attribution.CASES)
     for case in cases:
         kind, text = fuzz_cases.outcome(case)
         rows.setdefault(case.category, Counter())[kind] += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_one_hot
+from ._validation import check_array, check_choice, check_int, check_one_hot
 
 REFERENCES = ("shuffle", "gc", "zeros")
 
@@ -53,7 +53,7 @@ def make_references(X, reference="shuffle", n_references: int = 20, random_state
         gc = np.atleast_1d(gc_content(X)).astype(np.float32)
         base = np.stack([(1 - gc) / 2, gc / 2, gc / 2, (1 - gc) / 2], axis=1)
         return np.repeat(base[:, None, None, :], length, axis=2)
-    ref = np.asarray(reference, dtype=np.float32)
+    ref = check_array(reference, "reference", dtype=np.float32)  # numbers, all finite
     shapes = {2: (length, 4), 3: (n, length, 4), 4: (n, None, length, 4)}
     expected = shapes.get(ref.ndim)
     if expected is None or any(e is not None and e != s for e, s in zip(expected, ref.shape)):

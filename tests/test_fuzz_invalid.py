@@ -2,13 +2,15 @@
 ValueError, TypeError or KeyError whose message names the parameter (no silent
 result, no IndexError/LogomakerError/MemoryError from deep inside).
 ``benchmarks/fuzz_report.py`` prints the same cases as a table.
-``fuzz_cases_models.CASES`` adds models, training, simulations_extra and datasets."""
+``fuzz_cases_models.CASES`` adds models, training, simulations_extra and datasets;
+``fuzz_cases_attribution.CASES`` the attribution API (ISM, variants, gradients, DeepLIFT)."""
 import pytest
 
 import fuzz_cases
+import fuzz_cases_attribution
 import fuzz_cases_models
 
-ALL_CASES = fuzz_cases.CASES + fuzz_cases_models.CASES
+ALL_CASES = fuzz_cases.CASES + fuzz_cases_models.CASES + fuzz_cases_attribution.CASES
 CATEGORIES = fuzz_cases.CATEGORIES + fuzz_cases_models.CATEGORIES
 GROUPS = {c: [case for case in ALL_CASES if case.category == c] for c in CATEGORIES}
 
@@ -87,6 +89,10 @@ def test_catalogue_covers_every_category_and_the_modules():
                  "simulate_cell_type_binding", "simulate_many_motifs", "stack_cell_types", "load_nfe2",
                  "load_oct4_mafk", "from_fasta", "fit_length"]:
         assert name in model_labels, name
+    attribution_labels = " ".join(c.label for c in fuzz_cases_attribution.CASES)
+    for name in ["ism(", "variant", "gradient_x_input", "integrated_gradients", "deeplift", "multipliers",
+                 "make_references", "filter_weights", "layer_outputs", "match_filters_to_motifs", "motif_recovery"]:
+        assert name in attribution_labels, name
     new = fuzz_cases_models.by_category()
     assert all(len(new[c]) >= 4 for c in ("wrong_type", "empty", "nan_inf", "wrong_shape", "negative_zero",
                                           "unknown_name", "out_of_range", "model_mismatch")), \
