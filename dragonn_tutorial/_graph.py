@@ -12,10 +12,11 @@ output's sigmoid/softmax: attributions explain the logit.
 The twins are cached per model in a ``WeakKeyDictionary`` whose values never
 refer to the model (only to their own layers), so ``del model`` frees it.
 
-While the twin is built, a chain of leading position-local layers reading the
+While the twin is built, the position-local part of the network reading the
 explained input (stride-1 convolutions, elementwise activations,
-BatchNormalization, dropout) is recognised: in-silico mutagenesis recomputes
-only a window of those layers per mutant (see :mod:`dragonn_tutorial.ism`).
+BatchNormalization, dropout, and merges such as residual ``Add``) is recognised
+when one of its tensors is all the rest reads: in-silico mutagenesis recomputes
+only a window of that part per mutant (see :mod:`dragonn_tutorial.ism`).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ OUTPUT_ACTIVATIONS = ("sigmoid", "softmax")
 ELEMENTWISE = ("relu", "sigmoid", "tanh", "elu", "selu", "softplus", "softsign", "gelu", "silu",
                "swish", "leaky_relu", "relu6", "exponential", "hard_sigmoid", "hard_silu",
                "hard_swish", "mish", "celu", "linear")
+_MERGES = ("Add", "Subtract", "Average", "Maximum", "Minimum", "Multiply")
 _LOCAL_LAYERS = ("ReLU", "LeakyReLU", "ELU", "PReLU", "BatchNormalization", "Dropout", "SpatialDropout1D",
                  "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity")
 
@@ -65,12 +67,36 @@ class Inputs(NamedTuple):
     others: tuple        # arrays in model input order, the explained one left out
 
 
+class _Local(NamedTuple):
+    """A tensor that is a position-local function of an explained input: a substitution at
+    input position p changes at most its positions p + a ... p + b; it is ``shrink``
+    positions shorter than the input ('valid' convolutions)."""
+    index: int
+    a: int
+    b: int
+    shrink: int
+    tensor: object
+
+
+class _Step(NamedTuple):
+    kind: str            # "conv" (stride 1; run 'valid' on a window), "local" (elementwise), "merge"
+    layer: object        # the twin layer applied to windows
+    full: object         # the twin layer applied to whole sequences (a 'same' convolution stays 'same')
+    ins: tuple           # ids of the input tensors
+    out: int             # id of the output tensor
+    conv: tuple | None   # (left padding of the original layer, span, padded) for "conv"
+
+
 class Stem(NamedTuple):
-    layers: tuple        # twin layers, applied in order to a window of the (padded) input
-    field: int           # receptive field of the stem's output, in bp
-    pad: tuple           # (left, right) zero padding applied to the input first ('same'/'causal' conv)
-    head: object         # keras.Model([stem output] + other inputs) -> logits
-    pool: str | None     # "max" / "average": the stem output's only reader is a global pool
+    """The position-local part of the network an explained input feeds."""
+    steps: tuple         # _Step, in order
+    input: int           # id of the explained input tensor
+    exit: int            # id of the one tensor the rest of the network reads
+    windows: dict        # tensor id -> (a, b, shrink) as in _Local
+    field: int           # width of the exit tensor's window: positions one substitution can change
+    bytes_per_position: int  # of the wild-type activations the window path keeps (an upper bound)
+    head: object         # keras.Model([exit tensor] + other inputs) -> logits
+    pool: str | None     # "max" / "average": the exit tensor's only reader is a global pool
     post: object         # keras.Model([pooled vector] + other inputs) -> logits, when pool is set
 
 
@@ -154,12 +180,12 @@ class Graph:
 
         out_name = _output_layer_name(model) if top else None
         if track:
-            self._track = {"local": {}, "consumers": {}, "next": {}, "pool": {}}
+            self._track = {"local": {}, "consumers": {}, "local_consumers": {}, "steps": [], "pool": {}}
         inputs = [keras.Input(batch_shape=t.shape, dtype=d, name=t.name)
                   for t, d in zip(model.inputs, self.input_dtypes if top else [t.dtype for t in model.inputs])]
         if track:
             for i in self.candidates:
-                self._track["local"][id(inputs[i])] = (i, 1, (), (0, 0))
+                self._track["local"][id(inputs[i])] = _Local(i, 0, 0, 0, inputs[i])
 
         def call_function(layer, *args, **kwargs):
             outputs = call(layer, args, kwargs, top and getattr(layer, "name", None) == out_name)
@@ -203,8 +229,9 @@ class Graph:
         return self.twin(layer)(*args, **kwargs)
 
     def _note(self, layer, args, kwargs, outputs):
-        """Bookkeeping for the ISM stem: which tensors are position-local functions of
-        an explained input, through a chain of single-consumer layers."""
+        """Bookkeeping for windowed ISM: which tensors are position-local functions of an
+        explained input (stride-1 convolutions, elementwise layers, elementwise merges such
+        as residual ``Add``), and by how much each widens the window a substitution changes."""
         import keras
 
         track = self._track
@@ -212,57 +239,81 @@ class Graph:
         for t in ins:
             track["consumers"][id(t)] = track["consumers"].get(id(t), 0) + 1
         outs = [t for t in keras.tree.flatten(outputs) if isinstance(t, keras.KerasTensor)]
-        if len(ins) != 1 or len(outs) != 1 or id(ins[0]) not in track["local"] or not _is_layer(layer):
+        locs = [track["local"].get(id(t)) for t in ins]
+        if len(outs) != 1 or not ins or None in locs or not _is_layer(layer) \
+                or len({loc.index for loc in locs}) != 1:
             return
-        pool = {"GlobalMaxPooling1D": "max", "GlobalAveragePooling1D": "average"}.get(type(layer).__name__)
+        kind = type(layer).__name__
+        pool = {"GlobalMaxPooling1D": "max", "GlobalAveragePooling1D": "average"}.get(kind)
         if pool and not layer.get_config().get("keepdims") and layer.data_format == "channels_last" \
                 and len(args) == 1 and all(v is None for v in kwargs.values()):
             track["pool"][id(ins[0])] = (pool, outs[0])
             return
-        index, field, chain, pad = track["local"][id(ins[0])]
-        kind = type(layer).__name__
         twin = self._twins.get((id(layer), ""))
-        if kind == "Conv1D" and tuple(layer.strides) == (1,) and layer.data_format == "channels_last":
-            span = (layer.kernel_size[0] - 1) * int(layer.dilation_rate[0])
-            if layer.padding != "valid":
-                if chain:  # padding inside the chain would pad activations, not the input
-                    return
-                pad = (span // 2, span - span // 2) if layer.padding == "same" else (span, 0)
-                twin = self.twin(layer, "valid", padding="valid")
-                if not twin.built:
-                    twin.build(tuple(ins[0].shape))
-            field += span
-        elif kind == "Activation" and activation_name(layer.activation) in ELEMENTWISE:
-            pass
-        elif kind not in _LOCAL_LAYERS or (kind == "BatchNormalization" and layer.axis not in (-1, 2)):
-            return
         if twin is None:
             return
-        track["local"][id(outs[0])] = (index, field, chain + (twin,), pad)
-        track["next"][id(ins[0])] = outs[0]
+        (first, *_), index = locs, locs[0].index
+        if len(ins) == 1 and kind == "Conv1D" and tuple(layer.strides) == (1,) \
+                and layer.data_format == "channels_last" and layer.padding in ("valid", "same", "causal"):
+            span = (layer.kernel_size[0] - 1) * int(layer.dilation_rate[0])
+            left = {"valid": 0, "same": span // 2, "causal": span}[layer.padding]
+            windowed = twin
+            if layer.padding != "valid":
+                windowed = self.twin(layer, "valid", padding="valid")
+                if not windowed.built:
+                    windowed.build(tuple(ins[0].shape))
+            # output i reads inputs i - left ... i - left + span
+            out = _Local(index, first.a - (span - left), first.b + left,
+                         first.shrink + (span if layer.padding == "valid" else 0), outs[0])
+            step = _Step("conv", windowed, twin, (id(ins[0]),), id(outs[0]), (left, span, layer.padding != "valid"))
+        elif len(ins) == 1 and ((kind == "Activation" and activation_name(layer.activation) in ELEMENTWISE)
+                                or (kind in _LOCAL_LAYERS and _same_at_every_position(layer))):
+            out = _Local(index, first.a, first.b, first.shrink, outs[0])
+            step = _Step("local", twin, twin, (id(ins[0]),), id(outs[0]), None)
+        elif len(ins) > 1 and len({loc.shrink for loc in locs}) == 1 and (
+                kind in _MERGES or (kind == "Concatenate" and layer.axis in (-1, 2))):
+            out = _Local(index, min(loc.a for loc in locs), max(loc.b for loc in locs), first.shrink, outs[0])
+            step = _Step("merge", twin, twin, tuple(id(t) for t in ins), id(outs[0]), None)
+        else:
+            return
+        track["local"][id(outs[0])] = out
+        track["steps"].append(step)
+        for t in ins:
+            track["local_consumers"][id(t)] = track["local_consumers"].get(id(t), 0) + 1
 
     def _find_stems(self, inputs, logits):
+        """Per explained input: the position-local part of the network it feeds (a DAG of
+        steps) when exactly one of its tensors is read by the rest of the network."""
         import keras
 
         track = self._track
         for i in self.candidates:
-            t, best = inputs[i], None
-            while track["consumers"].get(id(t), 0) == 1 and id(t) in track["next"]:
-                t = track["next"][id(t)]
-                _, field, chain, pad = track["local"][id(t)]
-                if any(type(layer).__name__ == "Conv1D" for layer in chain):
-                    best = (t, field, chain, pad)
-            if best is None:
-                self.stems[i] = None
+            local = {key: loc for key, loc in track["local"].items() if loc.index == i}
+            exits = [key for key in local
+                     if track["consumers"].get(key, 0) > track["local_consumers"].get(key, 0)]
+            self.stems[i] = None
+            if len(exits) != 1 or exits[0] == id(inputs[i]) or id(logits) in local:
                 continue
-            t, field, chain, pad = best
+            needed, steps = {exits[0]}, []
+            for step in reversed(track["steps"]):
+                if step.out in needed:
+                    steps.append(step)
+                    needed.update(step.ins)
+            steps.reverse()
+            if id(inputs[i]) not in needed or not any(step.kind == "conv" for step in steps):
+                continue
+            t = local[exits[0]].tensor
             others = [x for j, x in enumerate(inputs) if j != i]
             head = keras.Model([t] + others, logits, name=f"{self.name}_head_{i}")
             pool, post = None, None
             if track["consumers"].get(id(t), 0) == 1 and id(t) in track["pool"]:
                 pool, pooled = track["pool"][id(t)]
                 post = keras.Model([pooled] + others, logits, name=f"{self.name}_post_{i}")
-            self.stems[i] = Stem(chain, field, pad, head, pool, post)
+            windows = {key: (local[key].a, local[key].b, local[key].shrink) for key in needed}
+            exit_loc = local[exits[0]]
+            size = 8 * (sum(int(local[key].tensor.shape[-1]) for key in needed) + 2 * int(t.shape[-1]))
+            self.stems[i] = Stem(tuple(steps), id(inputs[i]), exits[0], windows,
+                                 exit_loc.b - exit_loc.a + 1, size, head, pool, post)
         self._track = None
 
     def sync(self, model):
@@ -375,6 +426,17 @@ class Graph:
         out = [np.asarray(fn(inputs.seq[i:i + batch_size], *(a[i:i + batch_size] for a in inputs.others)))
                for i in range(0, len(inputs.seq), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, self.num_outputs), self.dtype)
+
+
+def _same_at_every_position(layer) -> bool:
+    """Whether an elementwise layer computes the same function at every position (a
+    PReLU with a slope per position, or a BatchNormalization over positions, does not)."""
+    kind = type(layer).__name__
+    if kind == "BatchNormalization":
+        return layer.axis in (-1, 2)
+    if kind == "PReLU":
+        return 1 in (layer.shared_axes or ())
+    return True
 
 
 def _output_layer_name(model):

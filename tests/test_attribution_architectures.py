@@ -158,13 +158,24 @@ def test_ism_equals_explicit_predictions(arch):
 
 
 def test_window_fast_path_where_the_model_begins_with_convolutions():
-    stems = {name: _graph.graph_of(model_of(name)).stems for name in ("residual", "lstm", "two_input")}
-    assert stems["residual"][0].field == 7  # conv_1 (+ relu): the skip connection starts there
-    assert stems["lstm"][0].field == 7
-    assert stems["two_input"][0].field == 5 and stems["two_input"][0].pad == (2, 2)  # 'same' first conv
-    branch_at_input = keras.Input((L, 4))
-    y = layers.Add()([layers.Conv1D(4, 3, padding="same")(branch_at_input), branch_at_input])
-    model = keras.Model(branch_at_input, layers.Dense(1)(layers.Flatten()(y)))
+    stems = {name: _graph.graph_of(model_of(name)).stems[0] for name in ("residual", "lstm", "two_input")}
+    # conv_1 (7 bp), then 4 'same' convolutions of width 3 inside two residual blocks: 2 bp more each
+    assert stems["residual"].field == 15 and stems["residual"].pool is None
+    assert sum(step.kind == "merge" for step in stems["residual"].steps) == 2  # the two Adds
+    assert stems["lstm"].field == 7
+    assert stems["two_input"].field == 5  # conv_1 ('same'); joining the accessibility branch ends it
+    # a skip connection straight from the input belongs to the local part too
+    inp = keras.Input((L, 4))
+    y = layers.Add()([layers.Conv1D(4, 3, padding="same")(inp), inp])
+    skip = randomize(keras.Model(inp, layers.Dense(1)(layers.Flatten()(layers.Activation("tanh")(y)))))
+    assert _graph.graph_of(skip).stems[0].field == 3
+    X = seqs(2)
+    np.testing.assert_allclose(interpret.ism(skip, X, window=True).delta, explicit_mutants(skip, X, "logit"),
+                               atol=2e-5)
+    # the input read twice outside a local part: no window
+    inp = keras.Input((L, 4))
+    both = layers.Concatenate()([layers.Flatten()(layers.Conv1D(4, 3)(inp)), layers.Flatten()(inp)])
+    model = keras.Model(inp, layers.Dense(1)(both))
     assert _graph.graph_of(model).stems[0] is None
     with pytest.raises(ValueError, match="window=True"):
         interpret.ism(model, seqs(1), window=True)
@@ -192,7 +203,7 @@ def test_windowed_ism_for_every_head(head):
     model, X = _head_model(head), seqs(3)
     X[2, 0] = 0  # an N at the edge: the window is clipped there
     stem = _graph.graph_of(model).stems[0]
-    assert stem.field == 9 + 3 and stem.pad == (4, 4)
+    assert stem.field == 9 + 3
     assert stem.pool == {"max": "max", "average": "average"}.get(head)
     expected = explicit_mutants(model, X, "logit")
     for batch_size in (7, 2048):
