@@ -31,7 +31,7 @@ import numpy as np
 
 from ._graph import ELEMENTWISE, OUTPUT_ACTIVATIONS, activation_name, first_call_quiet, graph_of
 from ._validation import check_float, check_int
-from .references import reference_batches
+from .references import one_hot_positions, place_on_observed, reference_batches
 
 _LINEAR = ("InputLayer", "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
            "ActivityRegularization", "Identity", "Flatten", "Reshape", "Permute", "BatchNormalization",
@@ -157,7 +157,7 @@ def _repeat(a, k: int):
     return tf.repeat(a, k, axis=0) if k > 1 else a
 
 
-_PAIR_KERNELS: dict = {}
+_KERNELS: dict = {}
 
 
 def _kernel(name, fn):
@@ -165,9 +165,9 @@ def _kernel(name, fn):
     kernels for the life of the process, so one per model would grow memory)."""
     import tensorflow as tf
 
-    if name not in _PAIR_KERNELS:
-        _PAIR_KERNELS[name] = tf.function(fn, jit_compile=True, reduce_retracing=True)
-    return _PAIR_KERNELS[name]
+    if name not in _KERNELS:
+        _KERNELS[name] = tf.function(fn, jit_compile=True, reduce_retracing=True)
+    return _KERNELS[name]
 
 
 def _pair_kernel(fn, k: int):
@@ -306,9 +306,11 @@ def _deeplift_call(graph, k, layer, args, kwargs, is_output):
 def _multiplier_fn(graph, model, index, k: int = 1, summary: str | None = None):
     """Compiled: (x (b rows), r (b k rows: the k references of each x, grouped), task,
     *others (b rows)) -> (multipliers for each (x, r) pair, logit(x), logit(r)), b k rows;
-    with ``summary="actual"`` or ``"hypothetical"`` the contributions averaged over
-    each x's references (b rows) and each pair's summed contributions come first instead
-    of the multipliers, computed in the same graph.
+    with ``summary="actual"`` the per-channel contributions m x (x - r) averaged over
+    each x's references (b rows; :func:`references.place_on_observed` puts them on the
+    observed bases, which commutes with the mean) and each pair's summed contributions
+    come first instead of the multipliers, computed in the same graph; with
+    ``"hypothetical"`` the mean hypothetical contributions.
 
     The DeepLIFT graph runs on the batch [x; r]: each x once, not once per reference.
     Every layer but the rule layers works row by row, and the gradient a linear layer
@@ -338,14 +340,8 @@ def _multiplier_fn(graph, model, index, k: int = 1, summary: str | None = None):
             m, lx = tape.gradient(target, both)[b:], _repeat(y[:b], k)
             if summary is None:
                 return m, lx, lr
-            xs = _repeat(x, k)
-            per_channel = m * (xs - r)
-            if summary == "hypothetical":
-                contrib = m - tf.reduce_sum(m * r, -1, keepdims=True)
-            else:  # totals on the observed base; per channel at positions that are not one-hot
-                one_hot = ((tf.abs(tf.reduce_sum(xs, -1, keepdims=True) - 1) < 1e-6)
-                           & (tf.abs(tf.reduce_max(xs, -1, keepdims=True) - 1) < 1e-6))
-                contrib = tf.where(one_hot, xs * tf.reduce_sum(per_channel, -1, keepdims=True), per_channel)
+            per_channel = m * (_repeat(x, k) - r)
+            contrib = m - tf.reduce_sum(m * r, -1, keepdims=True) if summary == "hypothetical" else per_channel
             mean = tf.reduce_mean(tf.reshape(contrib, tf.concat([[b, k], tf.shape(x)[1:]], 0)), 1)
             return mean, tf.reduce_sum(per_channel, [1, 2]), lx, lr
 
@@ -453,7 +449,8 @@ def deeplift(model, X, reference="shuffle", n_references: int = 20, task: int = 
         r = np.asarray(reference_of(start, stop), dtype=seq.dtype).reshape(b * k, *seq.shape[1:])
         others = [a[start:stop] for a in inputs.others]
         contrib, total, lx, lr = (v.numpy() for v in fn(seq[start:stop], r, np.int32(task), *others))
-        out[start:stop] = contrib
+        x = seq[start:stop]
+        out[start:stop] = contrib if hypothetical else place_on_observed(x, contrib, one_hot_positions(x))
         gap = np.abs(total - (lx - lr))
         fail = gap > tolerance * (1 + np.abs(lx - lr))
         bad += int(fail.sum())
