@@ -77,6 +77,11 @@ class _Local(NamedTuple):
     shrink: int
     tensor: object
 
+    @property
+    def width(self) -> int:
+        """Positions of the (fixed-width) window one substitution can change."""
+        return self.b - self.a + 1
+
 
 class _Step(NamedTuple):
     kind: str            # "conv" (stride 1; run 'valid' on a window), "local" (elementwise), "merge"
@@ -92,12 +97,16 @@ class Stem(NamedTuple):
     steps: tuple         # _Step, in order
     input: int           # id of the explained input tensor
     exit: int            # id of the one tensor the rest of the network reads
-    windows: dict        # tensor id -> (a, b, shrink) as in _Local
-    field: int           # width of the exit tensor's window: positions one substitution can change
+    windows: dict        # tensor id -> its _Local (the window a substitution changes)
     bytes_per_position: int  # of the wild-type activations the window path keeps (an upper bound)
     head: object         # keras.Model([exit tensor] + other inputs) -> logits
     pool: str | None     # "max" / "average": the exit tensor's only reader is a global pool
     post: object         # keras.Model([pooled vector] + other inputs) -> logits, when pool is set
+
+    @property
+    def field(self) -> int:
+        """Positions of the exit tensor one substitution can change."""
+        return self.windows[self.exit].width
 
 
 def _is_layer(op) -> bool:
@@ -309,11 +318,9 @@ class Graph:
             if track["consumers"].get(id(t), 0) == 1 and id(t) in track["pool"]:
                 pool, pooled = track["pool"][id(t)]
                 post = keras.Model([pooled] + others, logits, name=f"{self.name}_post_{i}")
-            windows = {key: (local[key].a, local[key].b, local[key].shrink) for key in needed}
-            exit_loc = local[exits[0]]
-            size = 8 * (sum(int(local[key].tensor.shape[-1]) for key in needed) + 2 * int(t.shape[-1]))
-            self.stems[i] = Stem(tuple(steps), id(inputs[i]), exits[0], windows,
-                                 exit_loc.b - exit_loc.a + 1, size, head, pool, post)
+            windows = {key: local[key] for key in needed}
+            size = 8 * (sum(int(loc.tensor.shape[-1]) for loc in windows.values()) + 2 * int(t.shape[-1]))
+            self.stems[i] = Stem(tuple(steps), id(inputs[i]), exits[0], windows, size, head, pool, post)
         self._track = None
 
     def sync(self, model):

@@ -35,10 +35,6 @@ class ISMResult(NamedTuple):
     wild_type: np.ndarray
 
 
-def _is_conv(step) -> bool:
-    return step.kind == "conv"
-
-
 def _window(act, s, start, width, padded: bool = False):
     """act[s, start:start + width] per mutant; ``padded``: zeros outside the sequence
     (the padding of a 'same' or 'causal' convolution)."""
@@ -90,24 +86,21 @@ def _window_fn(graph, index: int, probability: bool):
             dtype = arrays[0].dtype
             length = tf.shape(acts[stem.input])[1]
 
-            def start(tensor):  # first position of the tensor's (fixed-width) window
-                a, last, shrink = stem.windows[tensor]
-                return tf.clip_by_value(p + a, 0, length - shrink - (last - a + 1))
-
             state = {stem.input: (tf.one_hot(b, 4, dtype=dtype)[:, None, :], p)}
             for step in stem.steps:
-                q = start(step.out)
+                if step.kind == "local":  # elementwise: the same window
+                    h, q = state[step.ins[0]]
+                    state[step.out] = (tf.cast(step.layer(h, training=False), dtype), q)
+                    continue
+                out = stem.windows[step.out]
+                q = tf.clip_by_value(p + out.a, 0, length - out.shrink - out.width)  # the window's first position
                 if step.kind == "conv":
                     left, span, padded = step.conv
-                    a, last, _ = stem.windows[step.out]
                     h, q_in = state[step.ins[0]]
-                    window = _window(acts[step.ins[0]], s, q - left, last - a + 1 + span, padded)
+                    window = _window(acts[step.ins[0]], s, q - left, out.width + span, padded)
                     h = step.layer(_paste(window, h, q_in - q + left), training=False)
-                elif step.kind == "local":
-                    h = step.layer(state[step.ins[0]][0], training=False)
                 else:
-                    a, last, _ = stem.windows[step.out]
-                    parts = [_paste(_window(acts[t], s, q, last - a + 1), state[t][0], state[t][1] - q)
+                    parts = [_paste(_window(acts[t], s, q, out.width), state[t][0], state[t][1] - q)
                              for t in step.ins]
                     h = step.layer(parts, training=False)
                 state[step.out] = (tf.cast(h, dtype), q)
@@ -209,7 +202,7 @@ def _full_fn(graph, index: int, probability: bool):
 
 def _window_usable(graph, index, length, window) -> bool:
     stem = graph.stems.get(index)
-    fits = stem is not None and all(length - shrink >= last - a + 1 for a, last, shrink in stem.windows.values())
+    fits = stem is not None and all(length - loc.shrink >= loc.width for loc in stem.windows.values())
     if window and not fits:
         why = ("it does not begin with stride-1 convolutions (and elementwise layers or merges) whose "
                "output one layer reads" if stem is None else
