@@ -311,27 +311,25 @@ def _walk_python(counts, last_exit, start, u):
     when none is left. Compiled by numba on first use (:func:`_walk`)."""
     n, n_shuffles, length = u.shape
     out = np.empty((n, n_shuffles, length), dtype=np.uint8)
-    c = np.empty(5, dtype=np.int32)
     for i in range(n):
         for j in range(n_shuffles):
-            c_all = counts[i].copy()
+            unused = counts[i].copy()
             cur = start[i]
             out[i, j, 0] = cur
             for step in range(1, length):
                 total = 0
                 for t in range(5):
-                    c[t] = c_all[cur, t]
-                    total += c[t]
+                    total += unused[cur, t]
                 if total > 0:
                     target = u[i, j, step] * total
                     acc = 0
                     choice = 4
                     for t in range(5):
-                        acc += c[t]
+                        acc += unused[cur, t]
                         if target < acc:
                             choice = t
                             break
-                    c_all[cur, choice] -= 1
+                    unused[cur, choice] -= 1
                     cur = choice
                 else:
                     cur = last_exit[i, cur]
