@@ -45,7 +45,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ._validation import check_float, check_int, rng_from
+from ._validation import check_float, check_int, check_path, rng_from
 from .sequences import one_hot_encode, reverse_complement
 
 IUPAC_AMBIGUOUS = "RYSWKMBDHVU"
@@ -245,13 +245,6 @@ def encode(seqs: Sequence[str], length: Optional[int] = None, names: Optional[Se
     return one_hot_encode(fit_length(seqs, length)), lengths
 
 
-def _fspath(path, what: str) -> str:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{what} must be a file path (str or pathlib.Path); received "
-                        f"{type(path).__name__} {path!r:.60}")
-    return os.fspath(path)
-
-
 def read_records(path, what: str = "fasta") -> list:
     """All ``(name, sequence)`` records of a FASTA file (plain or ``.gz``).
 
@@ -259,7 +252,7 @@ def read_records(path, what: str = "fasta") -> list:
     missing, empty or malformed file. The name is the header up to the first
     whitespace; blank lines are skipped.
     """
-    path = _fspath(path, what)
+    path = os.fspath(check_path(path, what))
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{what}: no such file {path!r}")
     opener = gzip.open if path.endswith(".gz") else open
@@ -434,7 +427,7 @@ def load_oct4_mafk(length: int = 200, valid_fraction: float = 0.1, test_fraction
 # ----------------------------------------------------------------------------- your own files
 def _read_labels(path, names):
     """A TSV/CSV table: first column the record name, the others one label column per task."""
-    path = _fspath(path, "labels")
+    path = os.fspath(check_path(path, "labels"))
     if not os.path.isfile(path):
         raise FileNotFoundError(f"labels: no such file {path!r}")
     with open(path, newline="") as handle:
@@ -516,7 +509,7 @@ def read_bed(path, what: str = "bed") -> list:
 
     Track/browser/comment lines are skipped; a missing name becomes ``chrom:start-end``.
     """
-    path = _fspath(path, what)
+    path = os.fspath(check_path(path, what))
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{what}: no such file {path!r}")
     out = []

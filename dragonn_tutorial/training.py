@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_choice, check_float, check_int, check_path
 
 TASKS = ("classification", "regression")
 
@@ -596,18 +596,11 @@ def _check_model(model):
     return check_model(model)
 
 
-def _check_path(path) -> str:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path (str or pathlib.Path); received {type(path).__name__} "
-                        f"{path!r:.60}")
-    return os.fspath(path)
-
-
 def save_model(model, path) -> str:
     """Save in the ``.keras`` format. Writes a temporary file in the same folder
     and renames it, so an interrupted save never leaves a half-written model."""
     _check_model(model)
-    path = _check_path(path)
+    path = os.fspath(check_path(path))
     if not path.endswith(".keras"):
         raise ValueError(f"path must end with '.keras' (the Keras 3 format); received {path!r}")
     folder = os.path.dirname(os.path.abspath(path))
@@ -629,7 +622,7 @@ def load_model(path, compile: bool = True):
 
     from . import _losses  # noqa: F401  (registers the masked losses)
 
-    path = _check_path(path)
+    path = os.fspath(check_path(path))
     if not path.endswith((".keras", ".h5")):
         raise ValueError(f"path must name a '.keras' model file (see save_model; legacy '.h5' is also "
                          f"read); received {path!r}")
